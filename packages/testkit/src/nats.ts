@@ -1,0 +1,137 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+
+export interface NatsHandle {
+  /** `nats://127.0.0.1:<port>` */
+  readonly url: string;
+  /** `binary` (local nats-server) or `container` (testcontainers) */
+  readonly kind: 'binary' | 'container';
+  stop(): Promise<void>;
+}
+
+export class TestkitError extends Error {
+  override name = 'TestkitError';
+}
+
+const NATS_IMAGE = 'nats:2.10-alpine';
+
+/**
+ * Starts a JetStream-enabled nats-server for tests: a container when a Docker engine answers,
+ * otherwise the `nats-server` binary on a random loopback port in a fresh temp dir.
+ * `HYPERFLOW_TEST_NATS=binary|container` forces one.
+ */
+export async function startNats(): Promise<NatsHandle> {
+  const forced = process.env.HYPERFLOW_TEST_NATS;
+  if (forced === 'container' || (forced !== 'binary' && (await dockerReachable()))) {
+    return startContainer();
+  }
+  return startBinary();
+}
+
+export function findNatsServer(): string | undefined {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/usr/bin'];
+  for (const d of dirs) {
+    const candidate = join(d, 'nats-server');
+    if (d && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+async function dockerReachable(): Promise<boolean> {
+  const host = process.env.DOCKER_HOST;
+  const socketPath = host?.startsWith('unix://') ? host.slice('unix://'.length) : '/var/run/docker.sock';
+  if (host && !host.startsWith('unix://')) return true; // tcp engine configured explicitly
+  if (!existsSync(socketPath)) return false;
+  return new Promise((resolve) => {
+    const req = request({ socketPath, path: '/_ping', timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(false);
+    });
+    req.end();
+  });
+}
+
+async function startContainer(): Promise<NatsHandle> {
+  const { GenericContainer, Wait } = await import('testcontainers');
+  const container = await new GenericContainer(NATS_IMAGE)
+    .withCommand(['-js'])
+    .withExposedPorts(4222)
+    .withWaitStrategy(Wait.forLogMessage(/Server is ready/))
+    .start();
+  return {
+    url: `nats://${container.getHost()}:${container.getMappedPort(4222)}`,
+    kind: 'container',
+    stop: async () => {
+      await container.stop();
+    },
+  };
+}
+
+async function startBinary(): Promise<NatsHandle> {
+  const bin = findNatsServer();
+  if (!bin) {
+    throw new TestkitError(
+      'nats-server not found on PATH and no Docker engine reachable: install it (Debian: apt-get install -y nats-server)',
+    );
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'hyperflow-nats-'));
+  const child = spawn(bin, ['-a', '127.0.0.1', '-p', '-1', '-js', '-sd', dir], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  // keep draining the log so a chatty server never blocks on a full pipe
+  child.stderr?.resume();
+  try {
+    const port = await waitForPort(child);
+    return {
+      url: `nats://127.0.0.1:${port}`,
+      kind: 'binary',
+      stop: () => stopChild(child, dir),
+    };
+  } catch (err) {
+    await stopChild(child, dir);
+    throw err;
+  }
+}
+
+function waitForPort(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let log = '';
+    let settled = false;
+    const settle = (err: Error | undefined, port?: number) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      child.stderr?.removeListener('data', onData);
+      if (err) reject(err);
+      else resolve(port as number);
+    };
+    const timer = setTimeout(() => settle(new TestkitError(`nats-server not ready in 15s:\n${log}`)), 15_000);
+    const onData = (chunk: Buffer) => {
+      log += chunk.toString();
+      const m = /Listening for client connections on [^\s]*:(\d+)/.exec(log);
+      if (m?.[1] && log.includes('Server is ready')) settle(undefined, Number(m[1]));
+    };
+    child.once('error', (err) => settle(err));
+    child.once('exit', (code) => settle(new TestkitError(`nats-server exited with ${code}:\n${log}`)));
+    child.stderr?.on('data', onData);
+  });
+}
+
+async function stopChild(child: ChildProcess, dir: string): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timeout = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timeout);
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
