@@ -1,0 +1,2 @@
+// WebSocket client, connection pool and per-IP budget ledger.
+export {};
