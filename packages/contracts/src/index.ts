@@ -1,1 +1,59 @@
-export {};
+export { CATALOG, type CatalogEntry } from './catalog.js';
+export { decodeCoin, encodeCoin, MAX_COIN_LENGTH } from './coin.js';
+export { Address, Cloid, Coin, Decimal, EpochMs, EpochMsPrecise, PositiveDecimal, Side } from './common.js';
+export {
+  ControlCommand,
+  DeadLetter,
+  DisableStrategy,
+  EnableStrategy,
+  EnterReduceOnly,
+  HaltTrading,
+  ResumeTrading,
+} from './control.js';
+export {
+  AccountEvent,
+  BalanceChanged,
+  FillRecorded,
+  OrderCanceled,
+  OrderEvent,
+  OrderExpired,
+  OrderFilled,
+  OrderOutcomeUnknown,
+  OrderReconciled,
+  OrderRejected,
+  OrderRequested,
+  OrderResting,
+  OrderRiskChecked,
+  OrderSigned,
+  OrderSubmitted,
+  PositionChanged,
+  RiskRejected,
+  RiskStateChanged,
+  TimeInForce,
+} from './execution.js';
+export { FeedGapDetected, FeedHealthChanged, FeedSubscription, HealthEvent } from './health.js';
+export {
+  AssetCtxEvent,
+  BboEvent,
+  BookEvent,
+  BookLevel,
+  CandleEvent,
+  MarketEvent,
+  MidsEvent,
+  TradeEvent,
+} from './market.js';
+export { ContractError, parse, parseJson } from './parse.js';
+export { SignalCause, SignalEmitted } from './signal.js';
+export {
+  buckets,
+  CandleInterval,
+  DEFAULT_ROOT,
+  type MarketKind,
+  Net,
+  type ParsedSubject,
+  parseSubject,
+  type StreamKey,
+  type Subjects,
+  streams,
+  subjects,
+} from './subjects.js';

@@ -1,0 +1,41 @@
+import type { z } from 'zod';
+
+/** The contracts package's one error: a value failed a contract (a schema, a subject, a coin name). */
+export class ContractError extends Error {
+  override name = 'ContractError';
+  /** `path: message` per problem, for logs and DLQ records */
+  readonly problems: readonly string[];
+
+  constructor(message: string, problems: readonly string[] = [], options?: ErrorOptions) {
+    super(problems.length > 0 ? `${message}: ${problems.join('; ')}` : message, options);
+    this.problems = problems;
+  }
+}
+
+/**
+ * Validates `input` against `schema` and returns the typed value, or throws a ContractError naming
+ * every offending field (the zod error is kept as `cause`). The one way data enters typed code.
+ */
+export function parse<S extends z.ZodType>(schema: S, input: unknown, what = 'message'): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map(
+    (i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`,
+  );
+  throw new ContractError(`invalid ${what}`, problems, { cause: result.error });
+}
+
+/** Parses JSON bytes/text then validates; malformed JSON is a ContractError too. */
+export function parseJson<S extends z.ZodType>(
+  schema: S,
+  data: Uint8Array | string,
+  what = 'message',
+): z.output<S> {
+  let value: unknown;
+  try {
+    value = JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data));
+  } catch (err) {
+    throw new ContractError(`invalid ${what}: not JSON`, [(err as Error).message], { cause: err });
+  }
+  return parse(schema, value, what);
+}
