@@ -20,13 +20,19 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     teardownTimeout: 10_000,
-    projects: workspaces.map((w) => ({
-      extends: true,
-      test: {
-        name: w.name,
-        root: w.root,
-        include: ['src/**/*.unit.test.ts', 'src/**/*.int.test.ts'],
+    projects: [
+      ...workspaces.map((w) => ({
+        extends: true as const,
+        test: { name: w.name, root: w.root, include: ['src/**/*.unit.test.ts', 'src/**/*.int.test.ts'] },
+      })),
+      // repository-level checks: infra config, compose, scripts
+      {
+        extends: true as const,
+        test: {
+          name: 'repo',
+          include: ['infra/**/*.unit.test.ts', 'infra/**/*.int.test.ts', 'scripts/**/*.unit.test.ts'],
+        },
       },
-    })),
+    ],
   },
 });

@@ -1,13 +1,16 @@
-import { defineConfig, mergeConfig } from 'vitest/config';
-import base from './vitest.config.js';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
 
-export default mergeConfig(
-  base,
-  defineConfig({
-    test: {
-      include: ['{packages,services}/*/src/**/*.e2e.test.ts'],
-      projects: undefined,
-      testTimeout: 120_000,
-    },
-  }),
-);
+// End-to-end suites (several services against the simulator): slower, run by `npm run test:e2e` and CI.
+export default defineConfig({
+  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'] } },
+  test: {
+    include: ['{packages,services}/*/src/**/*.e2e.test.ts'],
+    globalSetup: [fileURLToPath(new URL('./packages/testkit/src/global-setup.ts', import.meta.url))],
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
+    fileParallelism: false,
+    passWithNoTests: true,
+  },
+});

@@ -75,7 +75,19 @@ async function startContainer(): Promise<NatsHandle> {
   };
 }
 
-async function startBinary(): Promise<NatsHandle> {
+export interface BinaryOptions {
+  /** a nats-server config file; its port and monitor port are overridden with random ones */
+  readonly configFile?: string;
+  /** extra environment for the server (variables the config file references) */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** Starts the local `nats-server` binary with JetStream in a fresh temp dir (always the binary). */
+export async function startNatsBinary(options: BinaryOptions = {}): Promise<NatsHandle> {
+  return startBinary(options);
+}
+
+async function startBinary(options: BinaryOptions = {}): Promise<NatsHandle> {
   const bin = findNatsServer();
   if (!bin) {
     throw new TestkitError(
@@ -83,8 +95,12 @@ async function startBinary(): Promise<NatsHandle> {
     );
   }
   const dir = mkdtempSync(join(tmpdir(), 'hyperflow-nats-'));
-  const child = spawn(bin, ['-a', '127.0.0.1', '-p', '-1', '-js', '-sd', dir], {
+  const args = options.configFile
+    ? ['-c', options.configFile, '-a', '127.0.0.1', '-p', '-1', '-m', '-1']
+    : ['-a', '127.0.0.1', '-p', '-1', '-js', '-sd', dir];
+  const child = spawn(bin, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, NATS_STORE_DIR: dir, NATS_SERVER_NAME: 'hyperflow-test', ...options.env },
   });
   // keep draining the log so a chatty server never blocks on a full pipe
   child.stderr?.resume();

@@ -1,0 +1,63 @@
+import { fileURLToPath } from 'node:url';
+import { type NatsHandle, startNatsBinary } from '@hyperflow/testkit';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const passwords = {
+  NATS_INGESTOR_PASSWORD: 'pw-ingestor',
+  NATS_STRATEGY_PASSWORD: 'pw-strategy',
+  NATS_EXECUTION_PASSWORD: 'pw-execution',
+  NATS_OPERATOR_PASSWORD: 'pw-operator',
+};
+
+let nats: NatsHandle;
+beforeAll(async () => {
+  nats = await startNatsBinary({
+    configFile: fileURLToPath(new URL('./nats.conf', import.meta.url)),
+    env: passwords,
+  });
+});
+afterAll(() => nats?.stop());
+
+/** Publishes as `user` and reports whether the server refused it with a permissions violation. */
+async function canPublish(user: keyof typeof users, subject: string): Promise<boolean> {
+  const errors: string[] = [];
+  const nc: NatsConnection = await connect({ servers: nats.url, user, pass: users[user], reconnect: false });
+  const watch = (async () => {
+    for await (const s of nc.status()) if (s.type === 'error') errors.push(String(s.error));
+  })();
+  nc.publish(subject, 'x');
+  await nc.flush();
+  await new Promise((r) => setTimeout(r, 50));
+  await nc.close();
+  await watch;
+  return !errors.some((e) => /permissions violation/i.test(e));
+}
+const users = {
+  ingestor: passwords.NATS_INGESTOR_PASSWORD,
+  strategy: passwords.NATS_STRATEGY_PASSWORD,
+  execution: passwords.NATS_EXECUTION_PASSWORD,
+  operator: passwords.NATS_OPERATOR_PASSWORD,
+};
+
+describe('infra/nats/nats.conf: one user per service, publishing only its own subjects', () => {
+  it.each([
+    ['ingestor', 'hl.sim.md.trade.BTC', true],
+    ['ingestor', 'hl.sim.signal.trend.BTC', false],
+    ['strategy', 'hl.sim.signal.trend.BTC', true],
+    ['strategy', 'hl.sim.md.trade.BTC', false],
+    ['execution', 'hl.sim.exec.order.x', true],
+    ['execution', 'hl.sim.acct.fill.BTC', true],
+    ['execution', 'hl.sim.signal.trend.BTC', false],
+    ['operator', 'hl.sim.ctl.all', true],
+    ['operator', 'hl.sim.exec.order.x', false],
+  ] as const)('%s publishing %s: allowed=%s', async (user, subject, allowed) => {
+    expect(await canPublish(user, subject)).toBe(allowed);
+  });
+
+  it('refuses a wrong password', async () => {
+    await expect(
+      connect({ servers: nats.url, user: 'ingestor', pass: 'nope', reconnect: false }),
+    ).rejects.toThrow(/authorization/i);
+  });
+});
