@@ -1,0 +1,157 @@
+import { join } from 'node:path';
+import { connectBus, provision } from '@hyperflow/bus';
+import { type Net, subjects } from '@hyperflow/contracts';
+import { startLocalNats } from '../stack/nats-server.js';
+import { clearSession, writeSession } from '../stack/session.js';
+import {
+  pollReadiness,
+  type RunningService,
+  type ServiceSpec,
+  startServices,
+  stopServices,
+} from '../stack/supervisor.js';
+import { newLiveStats, observe, render, tick } from '../view/live-stats.js';
+
+export interface UpOptions {
+  readonly repoRoot: string;
+  readonly net: Net;
+  /** stop by itself after this many seconds (demos, tests); undefined = until Ctrl-C */
+  readonly forSeconds?: number;
+  readonly out: NodeJS.WriteStream | NodeJS.WritableStream;
+  readonly interactive: boolean;
+}
+
+/** The services of the local stack, in start order (producers first). */
+function serviceSpecs(net: Net, natsUrl: string, passwords: Record<string, string>): ServiceSpec[] {
+  const nats = (user: string) => ({ NATS_URL: natsUrl, NATS_USER: user, NATS_PASS: passwords[user] ?? '' });
+  const simPort = 18_080;
+  return [
+    {
+      name: 'simulator',
+      entry: 'services/simulator/dist/main.js',
+      env: { SIM_PORT: String(simPort), SIM_SEED: '42' },
+      httpPort: simPort,
+    },
+    {
+      name: 'ingestor',
+      entry: 'services/ingestor/dist/main.js',
+      env: { ...nats('ingestor'), NETWORK: net, SIM_URL: `http://127.0.0.1:${simPort}` },
+      httpPort: 18_081,
+    },
+    {
+      name: 'strategy',
+      entry: 'services/strategy/dist/main.js',
+      env: { ...nats('strategy'), NETWORK: net },
+      httpPort: 18_082,
+    },
+    {
+      name: 'execution',
+      entry: 'services/execution/dist/main.js',
+      env: {
+        ...nats('execution'),
+        NETWORK: net,
+        EXECUTION_MODE: 'sim',
+        SIM_URL: `http://127.0.0.1:${simPort}`,
+      },
+      httpPort: 18_083,
+    },
+  ];
+}
+
+function statusLines(services: readonly RunningService[]): string[] {
+  return services.map((s) => `  ${s.spec.name.padEnd(10)} ${s.state}${s.detail ? `  ${s.detail}` : ''}`);
+}
+
+/** `hyperflow up`: nats-server + every built service, a live view, Ctrl-C stops everything. */
+export async function up(opts: UpOptions): Promise<number> {
+  const say = (line: string) => opts.out.write(`${line}\n`);
+  const dataDir = join(opts.repoRoot, '.hyperflow');
+  say('hyperflow: starting nats-server (JetStream, one user per service)…');
+  const nats = await startLocalNats({
+    configFile: join(opts.repoRoot, 'infra/nats/nats.conf'),
+    dataDir: join(dataDir, 'nats'),
+  });
+  let services: RunningService[] = [];
+  let nc: Awaited<ReturnType<typeof connectBus>> | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      say('\nhyperflow: stopping services…');
+      await stopServices(services);
+      await nc?.drain().catch(() => undefined);
+      await nats.stop();
+      clearSession(opts.repoRoot);
+      say('hyperflow: stopped.');
+    })();
+    return stopping;
+  };
+  const onSignal = () => void stop();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    say(`hyperflow: nats-server ready at ${nats.url}`);
+    writeSession(opts.repoRoot, { url: nats.url, user: 'operator', pass: nats.passwords.operator });
+    nc = await connectBus({
+      servers: nats.url,
+      name: 'hyperflow-cli',
+      user: 'operator',
+      pass: nats.passwords.operator,
+    });
+    const provisioned = await provision(nc);
+    say(
+      `hyperflow: streams ${Object.values(provisioned.streams)
+        .map((s) => `${s.name}(${s.action})`)
+        .join(' ')}`,
+    );
+    services = startServices(
+      opts.repoRoot,
+      serviceSpecs(opts.net, nats.url, nats.passwords),
+      join(dataDir, 'logs'),
+    );
+    say('hyperflow: services (logs in .hyperflow/logs/):');
+    for (const l of statusLines(services)) say(l);
+
+    const stats = newLiveStats();
+    const s = subjects(opts.net);
+    const sub = nc.subscribe(`${s.prefix}.>`, {
+      callback: (err, msg) => {
+        if (err) return;
+        let payload: unknown;
+        try {
+          payload = msg.json();
+        } catch {
+          payload = undefined;
+        }
+        observe(stats, msg.subject, payload, performance.timeOrigin + performance.now());
+      },
+    });
+    const started = Date.now();
+    while (!stopping) {
+      await new Promise((r) => setTimeout(r, 1000));
+      if (stopping) break;
+      tick(stats);
+      await pollReadiness(services);
+      const header = [
+        `hyperflow (${opts.net}) — up ${Math.round((Date.now() - started) / 1000)} s, nats ${nats.url} — Ctrl-C to stop`,
+        ...statusLines(services),
+      ];
+      if (opts.interactive) opts.out.write(`\x1b[2J\x1b[H${render(stats, header)}\n`);
+      else if (Math.round((Date.now() - started) / 1000) % 5 === 0) say(render(stats, header));
+      if (opts.forSeconds !== undefined && Date.now() - started >= opts.forSeconds * 1000) break;
+    }
+    sub.unsubscribe();
+    if (!opts.interactive) {
+      say(
+        render(stats, [
+          `hyperflow (${opts.net}) — final view after ${Math.round((Date.now() - started) / 1000)} s`,
+          ...statusLines(services),
+        ]),
+      );
+    }
+    return services.some((svc) => svc.state === 'exited') ? 1 : 0;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    await stop();
+  }
+}

@@ -1,0 +1,89 @@
+import { fileURLToPath } from 'node:url';
+import { connectBus } from '@hyperflow/bus';
+import { Net } from '@hyperflow/contracts';
+import { collectStatus, formatStatus } from './commands/status.js';
+import { tap } from './commands/tap.js';
+import { up } from './commands/up.js';
+import { CliError } from './errors.js';
+import { resolveNats } from './stack/session.js';
+
+const USAGE = `usage: hyperflow <command>
+
+  up [--net sim] [--for <seconds>]   start nats-server and every built service, with a live view
+  tap <subject> [--json]             print every message on a subject (wildcards allowed)
+  status                             health of every running service (NATS micro discovery)
+
+NATS is found through NATS_URL / NATS_USER / NATS_PASS, or the session of a running 'hyperflow up'.`;
+
+// dist/main.js and src/main.ts both sit two levels below the repository root's packages/cli
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function connectFromSession() {
+  const session = resolveNats(repoRoot, process.env);
+  if (!session) throw new CliError("no NATS to talk to: start 'hyperflow up' or set NATS_URL");
+  return connectBus({
+    servers: session.url,
+    name: 'hyperflow-cli',
+    ...(session.user ? { user: session.user, pass: session.pass } : {}),
+  });
+}
+
+export async function main(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
+  try {
+    switch (command) {
+      case 'up': {
+        const net = Net.safeParse(flag(rest, '--net') ?? 'sim');
+        if (!net.success) throw new CliError('--net must be one of sim, testnet, mainnet');
+        const forArg = flag(rest, '--for');
+        const forSeconds = forArg === undefined ? undefined : Number(forArg);
+        if (forSeconds !== undefined && !(forSeconds > 0))
+          throw new CliError('--for takes a number of seconds');
+        return await up({
+          repoRoot,
+          net: net.data,
+          ...(forSeconds !== undefined ? { forSeconds } : {}),
+          out: process.stdout,
+          interactive: process.stdout.isTTY === true,
+        });
+      }
+      case 'tap': {
+        const subject = rest.find((a) => !a.startsWith('--'));
+        if (!subject) throw new CliError('tap needs a subject, e.g. hyperflow tap "hl.sim.md.trade.>"');
+        const nc = await connectFromSession();
+        const abort = new AbortController();
+        process.once('SIGINT', () => abort.abort());
+        await tap({ nc, subject, json: rest.includes('--json'), out: process.stdout, signal: abort.signal });
+        await nc.drain();
+        return 0;
+      }
+      case 'status': {
+        const nc = await connectFromSession();
+        const reports = await collectStatus(nc);
+        process.stdout.write(
+          `${rest.includes('--json') ? JSON.stringify(reports) : formatStatus(reports)}\n`,
+        );
+        await nc.drain();
+        return 0;
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+        process.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 1 : 0;
+      default:
+        throw new CliError(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+    }
+  } catch (err) {
+    if (err instanceof CliError) {
+      process.stderr.write(`hyperflow: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}

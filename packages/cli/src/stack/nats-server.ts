@@ -1,0 +1,100 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { CliError } from '../errors.js';
+
+/** The NATS users of infra/nats/nats.conf and the environment variable holding each password. */
+export const NATS_USERS = {
+  ingestor: 'NATS_INGESTOR_PASSWORD',
+  strategy: 'NATS_STRATEGY_PASSWORD',
+  execution: 'NATS_EXECUTION_PASSWORD',
+  operator: 'NATS_OPERATOR_PASSWORD',
+} as const;
+export type NatsUser = keyof typeof NATS_USERS;
+
+export interface LocalNats {
+  readonly url: string;
+  readonly passwords: Readonly<Record<NatsUser, string>>;
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export const INSTALL_HINT =
+  'nats-server is not installed. Install it with `npm run setup` (uses apt-get or brew), ' +
+  'or `sudo apt-get install -y nats-server` (Debian/Ubuntu), or `brew install nats-server` (macOS).';
+
+export function findNatsServer(): string | undefined {
+  const dirs = [
+    ...(process.env.PATH ?? '').split(delimiter),
+    '/usr/sbin',
+    '/usr/local/sbin',
+    '/usr/local/bin',
+  ];
+  return dirs.map((d) => join(d, 'nats-server')).find((p) => p.startsWith('/') && existsSync(p));
+}
+
+/**
+ * Starts nats-server with the repository's config (JetStream, one user per service) on a free
+ * loopback port. Passwords are generated for this run and handed to the services, never printed.
+ */
+export async function startLocalNats(opts: { configFile: string; dataDir: string }): Promise<LocalNats> {
+  const bin = findNatsServer();
+  if (!bin) throw new CliError(INSTALL_HINT);
+  mkdirSync(opts.dataDir, { recursive: true });
+  const passwords = Object.fromEntries(
+    Object.keys(NATS_USERS).map((u) => [u, randomBytes(18).toString('base64url')]),
+  ) as Record<NatsUser, string>;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NATS_SERVER_NAME: 'hyperflow-local',
+    NATS_STORE_DIR: opts.dataDir,
+  };
+  for (const [user, name] of Object.entries(NATS_USERS)) env[name] = passwords[user as NatsUser];
+  const child = spawn(bin, ['-c', opts.configFile, '-a', '127.0.0.1', '-p', '-1', '-m', '-1'], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  const onData = (chunk: Buffer) => {
+    log += chunk.toString();
+  };
+  child.stderr?.on('data', onData);
+  const port = await new Promise<number>((resolve, reject) => {
+    const done = (err: Error | undefined, p?: number) => {
+      clearTimeout(timer);
+      clearInterval(poll);
+      child.removeListener('exit', onExit);
+      if (err) reject(err);
+      else resolve(p as number);
+    };
+    const onExit = (code: number | null) =>
+      done(new CliError(`nats-server exited with code ${code}:\n${log}`));
+    const timer = setTimeout(() => done(new CliError(`nats-server did not start in 15 s:\n${log}`)), 15_000);
+    const poll = setInterval(() => {
+      const m = /Listening for client connections on [^\s]*:(\d+)/.exec(log);
+      if (m?.[1] && log.includes('Server is ready')) done(undefined, Number(m[1]));
+    }, 20);
+    child.once('error', (err) => done(new CliError(`cannot run ${bin}: ${err.message}`)));
+    child.once('exit', onExit);
+  });
+  // keep draining the server's log so a full pipe never blocks it
+  child.stderr?.removeListener('data', onData);
+  child.stderr?.resume();
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    passwords,
+    process: child,
+    stop: () => stopChild(child, 10_000),
+  };
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
+export async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}

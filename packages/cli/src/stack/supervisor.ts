@@ -1,0 +1,82 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { stopChild } from './nats-server.js';
+
+export interface ServiceSpec {
+  readonly name: string;
+  /** built entry point, relative to the repository root */
+  readonly entry: string;
+  readonly env: Readonly<Record<string, string>>;
+  /** HTTP port of the service's /readyz */
+  readonly httpPort: number;
+}
+
+export type ServiceState = 'missing' | 'starting' | 'ready' | 'not ready' | 'exited';
+
+export interface RunningService {
+  readonly spec: ServiceSpec;
+  state: ServiceState;
+  detail: string;
+  readonly child?: ChildProcess;
+  readonly logFile: string;
+}
+
+/**
+ * Starts each built service as a child process, its output in `<logDir>/<name>.log`.
+ * A service whose entry is not built yet is reported as `missing`, not started.
+ */
+export function startServices(
+  repoRoot: string,
+  specs: readonly ServiceSpec[],
+  logDir: string,
+): RunningService[] {
+  mkdirSync(logDir, { recursive: true });
+  return specs.map((spec) => {
+    const logFile = join(logDir, `${spec.name}.log`);
+    const entry = join(repoRoot, spec.entry);
+    if (!existsSync(entry)) {
+      return { spec, state: 'missing' as const, detail: `${spec.entry} not built (npm run build)`, logFile };
+    }
+    const out = createWriteStream(logFile, { flags: 'a' });
+    const child = spawn(process.execPath, [entry], {
+      cwd: repoRoot,
+      env: { ...process.env, ...spec.env, HTTP_PORT: String(spec.httpPort) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.pipe(out);
+    child.stderr?.pipe(out);
+    const svc: RunningService = { spec, state: 'starting', detail: '', child, logFile };
+    child.once('exit', (code, signal) => {
+      svc.state = 'exited';
+      svc.detail = `exited (${signal ?? code}); see ${logFile}`;
+    });
+    return svc;
+  });
+}
+
+/** Polls /readyz of every running service once and updates its state. */
+export async function pollReadiness(services: readonly RunningService[]): Promise<void> {
+  await Promise.all(
+    services.map(async (svc) => {
+      if (svc.state === 'missing' || svc.state === 'exited') return;
+      try {
+        const res = await fetch(`http://127.0.0.1:${svc.spec.httpPort}/readyz`, {
+          signal: AbortSignal.timeout(1000),
+        });
+        svc.state = res.ok ? 'ready' : 'not ready';
+        svc.detail = res.ok ? '' : (await res.text()).slice(0, 200);
+      } catch {
+        if (svc.state !== 'ready') svc.state = 'starting';
+        else svc.state = 'not ready';
+      }
+    }),
+  );
+}
+
+/** Stops services in reverse start order (consumers before producers), each with a grace period. */
+export async function stopServices(services: readonly RunningService[], graceMs = 10_000): Promise<void> {
+  for (const svc of [...services].reverse()) {
+    if (svc.child) await stopChild(svc.child, graceMs);
+  }
+}
