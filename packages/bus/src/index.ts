@@ -1,1 +1,48 @@
-export {};
+export { type BusConnectOptions, connectBus } from './connect.js';
+export {
+  type ConsumerRunner,
+  type ConsumerStats,
+  durableConfig,
+  type Handler,
+  type MessageContext,
+  type RunConsumerOptions,
+  runConsumer,
+} from './consumer.js';
+export { BusError, ConcurrencyError, PoisonMessageError } from './errors.js';
+export {
+  type AppendOptions,
+  type AppendResult,
+  createEventStore,
+  type EventStore,
+  type EventStoreOptions,
+  type ReadResult,
+  type StoredEvent,
+} from './event-store.js';
+export { type Logger, silentLogger } from './log.js';
+export { DEFAULT_BACKOFF_MS, type DeadLetterReason, nakDelayMs, type Outcome, outcomeOf } from './outcome.js';
+export {
+  type BucketKey,
+  type BucketLimits,
+  configDiff,
+  DEFAULT_BUCKET_LIMITS,
+  DEFAULT_STREAM_LIMITS,
+  type ProvisionAction,
+  type ProvisionLimits,
+  type ProvisionOptions,
+  type ProvisionResult,
+  provision,
+  type StreamLimits,
+  streamConfigs,
+} from './provision.js';
+export {
+  createFastPublisher,
+  createPublisher,
+  encodeEvent,
+  type FastPublisher,
+  type FastPublisherOptions,
+  type FastPublisherStats,
+  type PublishAck,
+  type Publisher,
+  type PublisherOptions,
+  type PublishOptions,
+} from './publish.js';

@@ -1,0 +1,100 @@
+import { ContractError } from '@hyperflow/contracts';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ConcurrencyError } from './errors.js';
+import { createEventStore } from './event-store.js';
+import { type TestBus, testBus } from './test-support/bus.js';
+
+const OrderEv = z.object({ type: z.enum(['requested', 'submitted', 'filled']), n: z.number().int() });
+type OrderEv = z.infer<typeof OrderEv>;
+const ev = (type: OrderEv['type'], n: number): OrderEv => ({ type, n });
+
+describe('event store', () => {
+  let bus: TestBus | undefined;
+  afterEach(async () => {
+    await bus?.cleanup();
+    bus = undefined;
+  });
+
+  async function store(b: TestBus) {
+    return createEventStore({ nc: b.nc, stream: b.streams.EXECUTION.name, schema: OrderEv });
+  }
+
+  it('appends with the right expected sequence and reads the events back in order', async () => {
+    bus = await testBus('es');
+    const es = await store(bus);
+    const a = bus.subj.order('A');
+    const other = bus.subj.order('B');
+
+    const first = await es.append(a, [ev('requested', 1), ev('submitted', 2)], { expectedLastSubjectSeq: 0 });
+    expect(first).toEqual({ seqs: [1, 2], lastSeq: 2 });
+    // another aggregate in between: sequences are stream-wide, expectations per subject
+    await es.append(other, [ev('requested', 9)], { expectedLastSubjectSeq: 0 });
+    const second = await es.append(a, [ev('filled', 3)], { expectedLastSubjectSeq: first.lastSeq });
+    expect(second).toEqual({ seqs: [4], lastSeq: 4 });
+
+    const all = await es.read(a);
+    expect(all.lastSeq).toBe(4);
+    expect(all.events.map((e) => [e.seq, e.event.type, e.event.n])).toEqual([
+      [1, 'requested', 1],
+      [2, 'submitted', 2],
+      [4, 'filled', 3],
+    ]);
+    const tail = await es.read(a, { fromSeq: 3 });
+    expect(tail.events.map((e) => e.seq)).toEqual([4]);
+    expect(tail.lastSeq).toBe(4);
+    expect(await es.read(bus.subj.order('none'))).toEqual({ events: [], lastSeq: 0 });
+    // reads clean up their ordered consumers
+    const jsm = await jetstreamManager(bus.nc);
+    expect(await jsm.consumers.list(bus.streams.EXECUTION.name).next()).toEqual([]);
+  });
+
+  it('refuses a stale expectation with ConcurrencyError and writes nothing', async () => {
+    bus = await testBus('esstale');
+    const es = await store(bus);
+    const a = bus.subj.order('A');
+    await es.append(a, [ev('requested', 1), ev('submitted', 2)], { expectedLastSubjectSeq: 0 });
+
+    // a writer that decided on version 1 (or on an empty subject) lost the race
+    for (const stale of [1, 0]) {
+      const err = await es
+        .append(a, [ev('filled', 3), ev('filled', 4)], { expectedLastSubjectSeq: stale })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConcurrencyError);
+      expect(err).toMatchObject({
+        subject: a,
+        expectedLastSubjectSeq: stale,
+        actualLastSubjectSeq: 2,
+        appended: [],
+      });
+    }
+    const after = await es.read(a);
+    expect(after.lastSeq).toBe(2);
+    expect(after.events.map((e) => e.event.n)).toEqual([1, 2]);
+  });
+
+  it('validates the whole batch first: one invalid event writes none', async () => {
+    bus = await testBus('esinvalid');
+    const es = await store(bus);
+    const a = bus.subj.order('A');
+    const bad = { type: 'exploded', n: 2 } as unknown as OrderEv;
+
+    await expect(
+      es.append(a, [ev('requested', 1), bad], { expectedLastSubjectSeq: 0 }),
+    ).rejects.toBeInstanceOf(ContractError);
+    expect(await es.read(a)).toEqual({ events: [], lastSeq: 0 });
+  });
+
+  it('a retried append with the same msgIds is a no-op instead of a conflict', async () => {
+    bus = await testBus('esretry');
+    const es = await store(bus);
+    const a = bus.subj.order('A');
+    const opts = { expectedLastSubjectSeq: 0, msgIds: ['A-1', 'A-2'] };
+    const first = await es.append(a, [ev('requested', 1), ev('submitted', 2)], opts);
+    // e.g. the ack of the first attempt was lost on a reconnect
+    const retry = await es.append(a, [ev('requested', 1), ev('submitted', 2)], opts);
+    expect(retry).toEqual(first);
+    expect((await es.read(a)).events).toHaveLength(2);
+  });
+});

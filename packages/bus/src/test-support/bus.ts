@@ -1,0 +1,84 @@
+import { type Subjects, subjects } from '@hyperflow/contracts';
+import { testScope } from '@hyperflow/testkit';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { inject } from 'vitest';
+import { type ProvisionLimits, type ProvisionResult, provision } from '../provision.js';
+
+// the testkit's global setup provides this; declared here so the bus tsconfig sees it
+declare module 'vitest' {
+  export interface ProvidedContext {
+    natsUrl: string;
+  }
+}
+
+const KIB = 1024;
+
+/** Small limits so parallel tests never reserve much disk. */
+export const TEST_LIMITS: ProvisionLimits = {
+  streams: {
+    MARKET: { maxAgeMs: 3_600_000, maxBytes: 8 * KIB * KIB },
+    SIGNALS: { maxBytes: 1024 * KIB },
+    EXECUTION: { maxBytes: 1024 * KIB },
+    CONTROL: { maxBytes: 256 * KIB },
+    DLQ: { maxBytes: 1024 * KIB },
+  },
+  buckets: {
+    ratelimit: { maxBytes: 256 * KIB },
+    leases: { maxBytes: 256 * KIB },
+    snapshots: { maxBytes: 256 * KIB },
+  },
+};
+
+export interface TestBus {
+  readonly nc: NatsConnection;
+  readonly root: string;
+  readonly namePrefix: string;
+  readonly subj: Subjects;
+  /** stream names of this test's provisioned streams */
+  readonly streams: ProvisionResult['streams'];
+  /** deletes every stream and bucket this test created, then closes the connection */
+  cleanup(): Promise<void>;
+}
+
+/** A connection plus freshly provisioned, uniquely named streams and buckets for one test. */
+export async function testBus(label: string, provisionIt = true): Promise<TestBus> {
+  const scope = testScope(label);
+  const nc = await connect({ servers: inject('natsUrl'), name: `bus-test-${label}` });
+  const result = provisionIt
+    ? await provision(nc, { root: scope.root, namePrefix: scope.streamPrefix, limits: TEST_LIMITS })
+    : undefined;
+  return {
+    nc,
+    root: scope.root,
+    namePrefix: scope.streamPrefix,
+    subj: subjects('sim', scope.root),
+    get streams() {
+      if (!result) throw new Error('not provisioned');
+      return result.streams;
+    },
+    async cleanup() {
+      await deleteScoped(nc, scope.streamPrefix);
+      await nc.close();
+    },
+  };
+}
+
+/** Deletes the streams (and KV_ streams) whose name starts with the prefix. */
+export async function deleteScoped(nc: NatsConnection, prefix: string): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  const names: string[] = [];
+  for await (const name of jsm.streams.names()) {
+    if (name.startsWith(prefix) || name.startsWith(`KV_${prefix}`)) names.push(name);
+  }
+  for (const name of names) await jsm.streams.delete(name);
+}
+
+/** Polls until `check` returns true (tests only: real brokers are asynchronous). */
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs}ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
