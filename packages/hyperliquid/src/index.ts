@@ -1,2 +1,3 @@
+export * from './exchange.js';
 export * from './transport.js';
 export * from './wire.js';
