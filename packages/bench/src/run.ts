@@ -1,0 +1,34 @@
+// `npm run bench`: runs every suite, prints each figure against its baseline and target, and
+// writes bench/results/latest.json and BENCHMARKS.md. A benchmark never fails CI.
+import { machine, type Result, writeReports } from './report.js';
+import { publishSuite } from './suites/publish.js';
+import { signingSuite } from './suites/signing.js';
+
+const suites: [string, () => Promise<Result[]>][] = [
+  ['signing', signingSuite],
+  ['publish', publishSuite],
+];
+
+const results: Result[] = [];
+for (const [name, suite] of suites) {
+  console.log(`bench: ${name}…`);
+  try {
+    for (const r of await suite()) {
+      results.push(r);
+      console.log(
+        `  ${r.name}: ${r.value.toFixed(1)} ${r.unit} vs ${r.baseline} ${r.baselineValue.toFixed(1)} → ${r.ratio.toFixed(2)}× (target ${r.target}: ${r.meetsTarget ? 'met' : 'NOT met'})`,
+      );
+    }
+  } catch (err) {
+    console.error(`bench: ${name} failed: ${(err as Error).message}`);
+    process.exitCode = 1;
+  }
+}
+const root = new URL('../../../', import.meta.url);
+writeReports(
+  results,
+  machine(new Date()),
+  new URL('bench/results/latest.json', root),
+  new URL('BENCHMARKS.md', root),
+);
+console.log('bench: wrote bench/results/latest.json and BENCHMARKS.md');
