@@ -29,6 +29,9 @@ export const Cloid = z.string().regex(/^0x[0-9a-f]{32}$/, 'expected a 0x-prefixe
 /** Fields every event envelope carries. `v` is the schema version of that event type. */
 export const envelope = {
   net: Net,
-  /** unique id of this event; also the JetStream msgID, so re-publishing it is a no-op */
+  /**
+   * unique id of this event, across networks too (one stream holds every network); also the
+   * JetStream msgID, so re-publishing the same venue event is a no-op
+   */
   id: z.string().min(1).max(200),
 } as const;

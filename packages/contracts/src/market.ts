@@ -64,7 +64,10 @@ export const BboEvent = z.object({
 });
 export type BboEvent = z.infer<typeof BboEvent>;
 
-/** A candle as the venue sends it: updated while open, final once `closeTsMs` has passed. */
+/**
+ * A candle as the venue sends it: updated while open, final once `closeTsMs` has passed.
+ * The venue sends no event time with candles: `exchTsMs` is the close time once closed, else the receive time.
+ */
 export const CandleEvent = z.object({
   type: z.literal('candle'),
   v: z.literal(1),
