@@ -1,3 +1,4 @@
+export { CANDLE_INTERVAL_MS, candleCloseTime, candleOpenTime, minIntervalMs } from './candles.js';
 export { CATALOG, type CatalogEntry } from './catalog.js';
 export { decodeCoin, encodeCoin, MAX_COIN_LENGTH } from './coin.js';
 export { Address, Cloid, Coin, Decimal, EpochMs, EpochMsPrecise, PositiveDecimal, Side } from './common.js';
