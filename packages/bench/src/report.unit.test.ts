@@ -31,7 +31,9 @@ describe('bench reports', () => {
       });
       const text = readFileSync(md, 'utf8');
       expect(text).toContain('Machine: cpu, 2 cores, 24 GiB, Node v20. Date: 2026-11-24T00:00:00.000Z.');
-      expect(text).toContain('| signing | signed orders/s | 2,500 orders/s | reference: 2,000 orders/s | 1.25× | ≥ 1× | yes |');
+      expect(text).toContain(
+        '| signing | signed orders/s | 2,500 orders/s | reference: 2,000 orders/s | 1.25× | ≥ 1× | yes |',
+      );
       expect(text).toContain('| 0.50× | ≥ 1× | **no** |');
     } finally {
       rmSync(dir, { recursive: true, force: true });

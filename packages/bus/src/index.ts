@@ -18,6 +18,16 @@ export {
   type ReadResult,
   type StoredEvent,
 } from './event-store.js';
+export {
+  type AcquireLeaseOptions,
+  KvLease,
+  type LeaseBucket,
+  type LeaseLostReason,
+  type LeaseOptions,
+  type LeaseRecord,
+  openLeaseBucket,
+  type TryAcquireResult,
+} from './lease.js';
 export { type Logger, silentLogger } from './log.js';
 export { DEFAULT_BACKOFF_MS, type DeadLetterReason, nakDelayMs, type Outcome, outcomeOf } from './outcome.js';
 export {
