@@ -1,0 +1,246 @@
+import {
+  type ApproveAgent,
+  canonicalAction,
+  type ExchangeAction,
+  type ExchangeRequest,
+  type L1Action,
+  type OrderWire,
+} from '../auth/actions.js';
+import { recoverApproveAgentSigner } from '../auth/user-signed.js';
+import { recoverL1Signer } from '../auth/verify.js';
+import { formatDecimal, parseDecimal } from '../market/decimal.js';
+import type { OrderStatusWire, PlaceOrder, PlaceStatusWire, Tif } from '../matching/types.js';
+import type { VenueState } from '../venue/state.js';
+
+/** venue: HTTP 200 bodies of /exchange */
+export type ExchangeResponse =
+  | { status: 'ok'; response: { type: 'order'; data: { statuses: OrderStatusWire[] } } }
+  | { status: 'ok'; response: { type: 'cancel'; data: { statuses: ('success' | { error: string })[] } } }
+  | { status: 'ok'; response: { type: 'default' } }
+  | { status: 'err'; response: string };
+
+const err = (response: string): ExchangeResponse => ({ status: 'err', response });
+const DEFAULT: ExchangeResponse = { status: 'ok', response: { type: 'default' } };
+const SCHEDULE_MIN_AHEAD_MS = 5_000; // venue: time must be ≥ now + 5 s
+
+function isCancelAction(a: ExchangeAction): boolean {
+  return a.type === 'cancel' || a.type === 'cancelByCloid' || a.type === 'scheduleCancel';
+}
+
+export function batchSize(a: ExchangeAction): number {
+  switch (a.type) {
+    case 'order':
+      return a.orders.length;
+    case 'cancel':
+    case 'cancelByCloid':
+      return a.cancels.length;
+    case 'batchModify':
+      return a.modifies.length;
+    case 'modify':
+    case 'scheduleCancel':
+    case 'updateLeverage':
+    case 'noop':
+    case 'approveAgent':
+      return 1;
+    default: {
+      const never: never = a;
+      return never;
+    }
+  }
+}
+
+// not in the docs' list; the venue's exact text for a non-reduce-only TP/SL child is unconfirmed
+const TPSL_CHILD_ERROR = 'TP/SL orders must be reduce only.';
+const PRICE_BAND_ERROR = 'Order price cannot be more than 80% away from the reference price';
+
+function tooFarFromReference(s: VenueState, o: OrderWire): boolean {
+  const m = s.engine.market(o.a);
+  const px = parseDecimal(o.p);
+  if (!m || px === undefined) return false;
+  const ref = s.engine.markPx(m.coin);
+  if (ref === 0n) return false;
+  const diff = px > ref ? px - ref : ref - px;
+  return diff * 10n > ref * 8n;
+}
+
+/** Who acts: the signer, or the master of an approved agent. */
+export interface Authorized {
+  readonly signer: string;
+  readonly user: string;
+}
+
+/** Verifies like the venue; returns the acting user or the whole-request error. */
+export function authorize(s: VenueState, req: ExchangeRequest, now: number): Authorized | ExchangeResponse {
+  const a = req.action;
+  let signer: string | undefined;
+  let user: string;
+  if (a.type === 'approveAgent') {
+    signer = recoverApproveAgentSigner(a, req.signature, s.isMainnet);
+    if (!signer) return err('Unable to recover signer.');
+    // venue: user-signed actions come from the master, and a wrong signature shows as an unfunded user
+    if (!s.engine.hasAccount(signer)) return err(`Must deposit before performing actions. User: ${signer}`);
+    // venue: the action's nonce field must equal the envelope nonce
+    if (a.nonce !== req.nonce)
+      return err(`Invalid nonce: action nonce ${a.nonce} does not match request nonce ${req.nonce}`);
+    user = signer;
+  } else {
+    signer = recoverL1Signer(
+      {
+        action: canonicalAction(a),
+        nonce: req.nonce,
+        signature: req.signature,
+        vaultAddress: req.vaultAddress ?? undefined,
+        expiresAfter: req.expiresAfter ?? undefined,
+      },
+      s.isMainnet,
+    );
+    if (!signer) return err('Unable to recover signer.');
+    user = s.agents.get(signer) ?? signer;
+    // venue: a wrong hash recovers a random address, reported as an unknown user
+    if (!s.engine.hasAccount(user)) return err(`L1 error: User or API Wallet ${signer} does not exist.`);
+    if (req.vaultAddress) return err(`L1 error: Vault not registered: ${req.vaultAddress.toLowerCase()}`);
+    if (req.expiresAfter != null && req.expiresAfter < now) return err('Action already expired');
+  }
+  // venue: nonces are tracked per signer (the agent, when an agent signs)
+  const nonceErr = s.nonces.use(signer, req.nonce, now);
+  if (nonceErr) return err(nonceErr);
+  const cumVlm = s.engine.account(user)?.cumVlm ?? 0n;
+  const budgetErr = s.budget.use(user, batchSize(a), cumVlm, isCancelAction(a), now);
+  if (budgetErr) return err(budgetErr);
+  return { signer, user };
+}
+
+/**
+ * venue: approving an unnamed agent replaces the previous unnamed one, a named agent replaces the
+ * agent of the same name; at most 1 unnamed + 3 named per account.
+ */
+export function approveAgent(s: VenueState, user: string, a: ApproveAgent): ExchangeResponse {
+  const name = (a.agentName ?? '').replace(/ valid_until \d+$/, '');
+  const agent = a.agentAddress.toLowerCase();
+  const names = s.agentNames.get(user) ?? new Map<string, string>();
+  const named = [...names.keys()].filter((n) => n !== '');
+  if (name !== '' && !names.has(name) && named.length >= 3) return err('Too many named agents.');
+  const previous = names.get(name);
+  if (previous) s.agents.delete(previous);
+  names.set(name, agent);
+  s.agentNames.set(user, names);
+  s.agents.set(agent, user);
+  return DEFAULT;
+}
+
+export function toPlace(user: string, o: OrderWire): PlaceOrder {
+  const tif: Tif = 'limit' in o.t ? (o.t.limit.tif === 'FrontendMarket' ? 'Ioc' : o.t.limit.tif) : 'Gtc';
+  return {
+    user,
+    asset: o.a,
+    isBuy: o.b,
+    px: o.p,
+    sz: o.s,
+    reduceOnly: o.r,
+    tif,
+    trigger: 'trigger' in o.t ? o.t.trigger : undefined,
+    cloid: o.c?.toLowerCase(),
+  };
+}
+
+/** Carries out an authorized action against the engine. */
+export function execute(s: VenueState, user: string, a: L1Action, now: number): ExchangeResponse {
+  const e = s.engine;
+  switch (a.type) {
+    case 'order': {
+      if (a.orders.length === 0) return err('Order has zero size.');
+      // venue: pre-validation answers a whole batch with one status
+      const far = a.orders.find((o) => 'limit' in o.t && tooFarFromReference(s, o));
+      if (far)
+        return {
+          status: 'ok',
+          response: { type: 'order', data: { statuses: [{ error: PRICE_BAND_ERROR }] } },
+        };
+      const [parent, ...rest] = a.orders;
+      if (a.grouping === 'normalTpsl' && parent && 'limit' in parent.t) {
+        // venue: TP/SL children must be reduce-only triggers (pre-validation, one error for the batch)
+        if (rest.some((c) => !('trigger' in c.t) || !c.r)) return err(TPSL_CHILD_ERROR);
+        const statuses = e.placeWithChildren(
+          toPlace(user, parent),
+          rest.map((c) => toPlace(user, c)),
+          now,
+        );
+        return { status: 'ok', response: { type: 'order', data: { statuses } } };
+      }
+      return {
+        status: 'ok',
+        response: {
+          type: 'order',
+          data: { statuses: a.orders.map((o) => e.placeOrder(toPlace(user, o), now)) },
+        },
+      };
+    }
+    case 'cancel':
+      return {
+        status: 'ok',
+        response: { type: 'cancel', data: { statuses: a.cancels.map((c) => e.cancel(user, c.a, c.o, now)) } },
+      };
+    case 'cancelByCloid':
+      return {
+        status: 'ok',
+        response: {
+          type: 'cancel',
+          data: { statuses: a.cancels.map((c) => e.cancel(user, c.asset, c.cloid.toLowerCase(), now)) },
+        },
+      };
+    case 'modify': {
+      const r = modifyOne(s, user, a.oid, a.order, now);
+      return 'error' in r ? err(r.error) : DEFAULT;
+    }
+    case 'batchModify':
+      return {
+        status: 'ok',
+        response: {
+          type: 'order',
+          data: { statuses: a.modifies.map((m) => modifyOne(s, user, m.oid, m.order, now)) },
+        },
+      };
+    case 'scheduleCancel': {
+      const cumVlm = e.account(user)?.cumVlm ?? 0n;
+      if (cumVlm < s.scheduleCancelMinVolume) {
+        return err(
+          `Cannot set scheduled cancel time until enough volume traded. Required: $${formatDecimal(
+            s.scheduleCancelMinVolume,
+          )}. Traded: $${formatDecimal(cumVlm - (cumVlm % 1_000_000n), 2)}.`,
+        );
+      }
+      if (a.time === undefined) {
+        s.scheduledCancels.delete(user);
+        return DEFAULT;
+      }
+      if (a.time < now + SCHEDULE_MIN_AHEAD_MS)
+        return err('Scheduled cancel time too early, must be at least 5 seconds from now.');
+      s.scheduledCancels.set(user, a.time);
+      return DEFAULT;
+    }
+    case 'updateLeverage': {
+      const r = e.updateLeverage(user, a.asset, a.isCross, a.leverage);
+      return r ? err(r) : DEFAULT;
+    }
+    case 'noop':
+      return DEFAULT;
+    default: {
+      const never: never = a;
+      return never;
+    }
+  }
+}
+
+/** venue: modify = cancel, then place the new order (it gets a new oid) */
+function modifyOne(
+  s: VenueState,
+  user: string,
+  oid: number | string,
+  o: OrderWire,
+  now: number,
+): PlaceStatusWire {
+  const target = s.engine.findOrder(user, typeof oid === 'string' ? oid.toLowerCase() : oid);
+  if (target?.status !== 'open') return { error: 'Cannot modify canceled or filled order' };
+  s.engine.cancel(user, target.asset, target.oid, now);
+  return s.engine.placeOrder(toPlace(user, o), now);
+}

@@ -1,0 +1,75 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { DESERIALIZE_ERROR, type Venue, type VenueReply } from '../venue/venue.js';
+
+const MAX_BODY_BYTES = 1_000_000;
+
+/** Control surface for tests and demos (not a venue path). */
+export interface ControlHooks {
+  ledger(): unknown;
+  applyFaults(body: unknown): boolean;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const b = chunk as Buffer;
+    size += b.length;
+    if (size > MAX_BODY_BYTES) break;
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function reply(res: ServerResponse, r: VenueReply): void {
+  if (r.status === 422 && typeof r.body === 'string') {
+    res.writeHead(422, { 'content-type': 'text/plain; charset=utf-8' }).end(r.body);
+    return;
+  }
+  res.writeHead(r.status, { 'content-type': 'application/json' }).end(JSON.stringify(r.body));
+}
+
+/** The HTTP side: POST /info and /exchange like the venue, plus /_sim control paths. */
+export function httpHandler(venue: Venue, control: ControlHooks, logger: Logger) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    void handle(req, res).catch((err: unknown) => {
+      logger.error({ err }, 'http handler failed');
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    if (req.method === 'GET' && path === '/_sim/ledger') {
+      reply(res, { status: 200, body: control.ledger() });
+      return;
+    }
+    if (req.method !== 'POST' || (path !== '/info' && path !== '/exchange' && path !== '/_sim/faults')) {
+      res.writeHead(404).end();
+      return;
+    }
+    const text = await readBody(req);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      reply(res, { status: 422, body: DESERIALIZE_ERROR });
+      return;
+    }
+    if (path === '/_sim/faults') {
+      reply(
+        res,
+        control.applyFaults(body)
+          ? { status: 200, body: { status: 'ok' } }
+          : { status: 422, body: 'bad fault' },
+      );
+      return;
+    }
+    const r = path === '/info' ? venue.info(body, ip) : venue.exchange(body, ip);
+    const delay = venue.faults.latencyMs;
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    reply(res, r);
+  }
+}

@@ -1,0 +1,50 @@
+import { formatDecimal, SCALE } from '../market/decimal.js';
+
+const OVER_BUDGET_INTERVAL_MS = 10_000; // venue: over budget, 1 request per 10 s
+
+interface Usage {
+  used: number;
+  lastOverAt: number | undefined;
+}
+
+/** venue: per-address action budget = initial + 1 request per 1 USDC of lifetime volume */
+export class AddressBudget {
+  private readonly usage = new Map<string, Usage>();
+
+  constructor(private readonly initial: number) {}
+
+  cap(cumVlm: bigint): number {
+    return this.initial + Number(cumVlm / SCALE);
+  }
+
+  /** Returns the venue's error string, or undefined and counts the `n` requests. */
+  use(user: string, n: number, cumVlm: bigint, isCancel: boolean, now: number): string | undefined {
+    const u = this.usage.get(user) ?? { used: 0, lastOverAt: undefined };
+    const cap = this.cap(cumVlm);
+    // venue: cancels get min(limit + 100000, limit * 2) so a limited user can still cancel
+    const limit = isCancel ? Math.min(cap + 100_000, cap * 2) : cap;
+    if (u.used + n > limit) {
+      const allowed = u.lastOverAt === undefined || now - u.lastOverAt >= OVER_BUDGET_INTERVAL_MS;
+      if (!allowed) {
+        return `Too many cumulative requests sent (${u.used + n} > ${limit}) for cumulative volume traded $${formatDecimal(
+          cumVlm - (cumVlm % (SCALE / 100n)),
+          2,
+        )}. Place taker orders to free up 1 request per USDC traded.`;
+      }
+      u.lastOverAt = now;
+    }
+    u.used += n;
+    this.usage.set(user, u);
+    return undefined;
+  }
+
+  state(user: string, cumVlm: bigint) {
+    const used = this.usage.get(user)?.used ?? 0;
+    return {
+      cumVlm: formatDecimal(cumVlm, 1),
+      nRequestsUsed: used,
+      nRequestsCap: this.cap(cumVlm),
+      nRequestsSurplus: 0,
+    };
+  }
+}

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+
+export const PerpSpec = z.object({
+  name: z.string(),
+  szDecimals: z.number().int().min(0).max(6),
+  maxLeverage: z.number().int().positive(),
+  /** decimal string: where the synthetic walk starts */
+  initialPx: z.string(),
+});
+export type PerpSpec = z.infer<typeof PerpSpec>;
+
+export const SpotToken = z.object({
+  name: z.string(),
+  szDecimals: z.number().int().min(0).max(8),
+  weiDecimals: z.number().int(),
+  index: z.number().int(),
+  tokenId: z.string(),
+});
+export type SpotToken = z.infer<typeof SpotToken>;
+
+export const SpotPair = z.object({
+  /** venue: "PURR/USDC" is the only named pair, every other pair is "@{index}" */
+  name: z.string(),
+  tokens: z.tuple([z.number().int(), z.number().int()]),
+  index: z.number().int(),
+  initialPx: z.string(),
+});
+export type SpotPair = z.infer<typeof SpotPair>;
+
+export const Universe = z.object({
+  perps: z.array(PerpSpec).min(1),
+  spotTokens: z.array(SpotToken),
+  spotPairs: z.array(SpotPair),
+});
+export type Universe = z.infer<typeof Universe>;
+
+export const DEFAULT_UNIVERSE: Universe = {
+  perps: [
+    { name: 'BTC', szDecimals: 5, maxLeverage: 40, initialPx: '60000' },
+    { name: 'ETH', szDecimals: 4, maxLeverage: 25, initialPx: '3000' },
+    { name: 'SOL', szDecimals: 2, maxLeverage: 20, initialPx: '150' },
+  ],
+  spotTokens: [
+    {
+      name: 'USDC',
+      szDecimals: 8,
+      weiDecimals: 8,
+      index: 0,
+      tokenId: `0x${'6d1e7cde53ba9467b783cb7c530ce054'}`,
+    },
+    {
+      name: 'PURR',
+      szDecimals: 0,
+      weiDecimals: 5,
+      index: 1,
+      tokenId: `0x${'c1fb593aeffbeb02f85e0308e9956a90'}`,
+    },
+    {
+      name: 'HYPE',
+      szDecimals: 2,
+      weiDecimals: 8,
+      index: 2,
+      tokenId: `0x${'0d01dc56dcaaca66ad901c959b4011ec'}`,
+    },
+  ],
+  spotPairs: [
+    { name: 'PURR/USDC', tokens: [1, 0], index: 0, initialPx: '0.2' },
+    { name: '@1', tokens: [2, 0], index: 1, initialPx: '25' },
+  ],
+};
+
+/** One tradable book, perp or spot, with the numbers the rules need. */
+export interface MarketSpec {
+  readonly coin: string;
+  /** venue: perp = index in meta.universe, spot = 10000 + spot index */
+  readonly asset: number;
+  readonly kind: 'perp' | 'spot';
+  /** lot precision (spot: of the base token) */
+  readonly szDecimals: number;
+  readonly maxLeverage: number;
+  readonly initialPx: string;
+  readonly quote: string;
+  /** base token name (spot balances); the coin itself for perps */
+  readonly base: string;
+}
+
+export function marketsOf(u: Universe): MarketSpec[] {
+  const perps: MarketSpec[] = u.perps.map((p, i) => ({
+    coin: p.name,
+    asset: i,
+    kind: 'perp',
+    szDecimals: p.szDecimals,
+    maxLeverage: p.maxLeverage,
+    initialPx: p.initialPx,
+    quote: 'USDC',
+    base: p.name,
+  }));
+  const spots: MarketSpec[] = u.spotPairs.map((s) => {
+    const base = u.spotTokens.find((t) => t.index === s.tokens[0]);
+    const quote = u.spotTokens.find((t) => t.index === s.tokens[1]);
+    return {
+      coin: s.name,
+      asset: 10_000 + s.index,
+      kind: 'spot',
+      szDecimals: base?.szDecimals ?? 0,
+      maxLeverage: 1,
+      initialPx: s.initialPx,
+      quote: quote?.name ?? 'USDC',
+      base: base?.name ?? s.name,
+    };
+  });
+  return [...perps, ...spots];
+}

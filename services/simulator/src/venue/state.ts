@@ -1,0 +1,20 @@
+import type { NonceStore } from '../auth/nonces.js';
+import type { AddressBudget } from '../limits/address-budget.js';
+import type { Universe } from '../market/universe.js';
+import type { Engine } from '../matching/engine.js';
+
+/** What /info and /exchange read and change; owned by the Venue. */
+export interface VenueState {
+  readonly universe: Universe;
+  readonly engine: Engine;
+  readonly nonces: NonceStore;
+  readonly budget: AddressBudget;
+  /** agent address → master address (both lowercase) */
+  readonly agents: Map<string, string>;
+  /** master → agent name ("" = unnamed) → agent address */
+  readonly agentNames: Map<string, Map<string, string>>;
+  /** user → scheduled cancel time (ms) */
+  readonly scheduledCancels: Map<string, number>;
+  readonly isMainnet: boolean;
+  readonly scheduleCancelMinVolume: bigint;
+}

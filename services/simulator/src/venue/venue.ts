@@ -1,0 +1,151 @@
+import { ExchangeRequest } from '../auth/actions.js';
+import { NonceStore } from '../auth/nonces.js';
+import type { Clock } from '../clock.js';
+import {
+  approveAgent,
+  authorize,
+  batchSize,
+  type ExchangeResponse,
+  execute,
+  toPlace,
+} from '../exchange/exchange.js';
+import { FaultState } from '../faults/faults.js';
+import { answerInfo, InfoRequest } from '../info/info.js';
+import { AddressBudget } from '../limits/address-budget.js';
+import { IpWeights } from '../limits/ip-weights.js';
+import { exchangeWeight, infoBaseWeight, infoExtraWeight } from '../limits/weights.js';
+import { parseDecimal, SCALE } from '../market/decimal.js';
+import { MarketGenerator } from '../market/generator.js';
+import { marketsOf, type Universe } from '../market/universe.js';
+import { Engine } from '../matching/engine.js';
+import type { EngineEvent } from '../matching/types.js';
+import type { VenueState } from './state.js';
+
+/** venue: malformed bodies get HTTP 422 with this text */
+export const DESERIALIZE_ERROR = 'Failed to deserialize the JSON body into the target type';
+
+export interface VenueOptions {
+  readonly universe: Universe;
+  readonly seed: number;
+  readonly clock: Clock;
+  /** address → USDC balance (decimal string) */
+  readonly accounts: Readonly<Record<string, string>>;
+  /** agent address → master address */
+  readonly agents: Readonly<Record<string, string>>;
+  readonly isMainnet: boolean;
+  readonly ipWeightPerMinute: number;
+  readonly addressBudgetInitial: number;
+  /** USDC volume needed before scheduleCancel is allowed (venue: 1,000,000) */
+  readonly scheduleCancelMinVolume: number;
+  readonly takerProbability?: number;
+}
+
+/** A transport-neutral reply: HTTP status and JSON body. */
+export interface VenueReply {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** The exchange behind both transports: state, rules, limits, and the tick that moves the market. */
+export class Venue {
+  readonly state: VenueState;
+  readonly faults = new FaultState();
+  private readonly generator: MarketGenerator;
+  private readonly weights: IpWeights;
+  private readonly listeners: ((events: EngineEvent[]) => void)[] = [];
+
+  constructor(private readonly opts: VenueOptions) {
+    const markets = marketsOf(opts.universe);
+    const engine = new Engine({ markets });
+    for (const [addr, usdc] of Object.entries(opts.accounts))
+      engine.fund(addr.toLowerCase(), parseDecimal(usdc) ?? 0n);
+    this.state = {
+      universe: opts.universe,
+      engine,
+      nonces: new NonceStore(),
+      budget: new AddressBudget(opts.addressBudgetInitial),
+      agents: new Map(Object.entries(opts.agents).map(([a, m]) => [a.toLowerCase(), m.toLowerCase()])),
+      agentNames: new Map(),
+      scheduledCancels: new Map(),
+      isMainnet: opts.isMainnet,
+      scheduleCancelMinVolume: BigInt(opts.scheduleCancelMinVolume) * SCALE,
+    };
+    this.generator = new MarketGenerator(markets, {
+      seed: opts.seed,
+      ...(opts.takerProbability !== undefined ? { takerProbability: opts.takerProbability } : {}),
+    });
+    this.weights = new IpWeights(opts.ipWeightPerMinute);
+  }
+
+  get engine(): Engine {
+    return this.state.engine;
+  }
+
+  now(): number {
+    return this.opts.clock.now();
+  }
+
+  onEvents(listener: (events: EngineEvent[]) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** One market step at the clock's time; fires due scheduled cancels (venue: status scheduledCancel). */
+  tick(): void {
+    const now = this.now();
+    this.generator.step(this.engine, now);
+    for (const [user, at] of this.state.scheduledCancels) {
+      if (at > now) continue;
+      this.state.scheduledCancels.delete(user);
+      this.engine.cancelAll(user, 'scheduledCancel', now);
+    }
+    this.flush();
+  }
+
+  private flush(): void {
+    const events = this.engine.drainEvents();
+    if (events.length === 0) return;
+    for (const l of this.listeners) l(events);
+  }
+
+  private limited(ip: string, weight: number, now: number): boolean {
+    if (this.faults.rateLimitedUntil > now) return true;
+    return !this.weights.tryDebit(ip, weight, now);
+  }
+
+  /** POST /info */
+  info(raw: unknown, ip: string): VenueReply {
+    const now = this.now();
+    const parsed = InfoRequest.safeParse(raw);
+    const type = typeof raw === 'object' && raw !== null && 'type' in raw ? String(raw.type) : '';
+    // venue: 429 with a JSON null body
+    if (this.limited(ip, infoBaseWeight(type), now)) return { status: 429, body: null };
+    if (!parsed.success) return { status: 422, body: DESERIALIZE_ERROR };
+    const answer = answerInfo(this.state, parsed.data, now);
+    this.weights.debit(ip, infoExtraWeight(parsed.data.type, answer.items), now);
+    return { status: 200, body: answer.data };
+  }
+
+  /** POST /exchange */
+  exchange(raw: unknown, ip: string): VenueReply {
+    const now = this.now();
+    const parsed = ExchangeRequest.safeParse(raw);
+    const weight = parsed.success ? exchangeWeight(batchSize(parsed.data.action)) : 1;
+    if (this.limited(ip, weight, now)) return { status: 429, body: null };
+    if (!parsed.success) return { status: 422, body: DESERIALIZE_ERROR };
+    const auth = authorize(this.state, parsed.data, now);
+    if ('status' in auth) return { status: 200, body: auth };
+    const action = parsed.data.action;
+    let body: ExchangeResponse;
+    if (action.type === 'order' && this.faults.rejectOrders > 0) {
+      const statuses = action.orders.map((o) => {
+        if (this.faults.rejectOrders <= 0) return this.engine.placeOrder(toPlace(auth.user, o), now);
+        this.faults.rejectOrders -= 1;
+        return { error: this.faults.rejectReason };
+      });
+      body = { status: 'ok', response: { type: 'order', data: { statuses } } };
+    } else if (action.type === 'approveAgent') body = approveAgent(this.state, auth.user, action);
+    else body = execute(this.state, auth.user, action, now);
+    this.flush();
+    return { status: 200, body };
+  }
+}
