@@ -1,0 +1,220 @@
+import { provision } from '@hyperflow/bus';
+import { buckets, subjects } from '@hyperflow/contracts';
+import {
+  InfoClient,
+  infoBudgetHooks,
+  ipWeightBudget,
+  KvLeaseSource,
+  LeasedBudget,
+  systemTimers,
+  WsPool,
+} from '@hyperflow/hyperliquid';
+import type { Metrics } from '@hyperflow/service';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { bothBudgets, type MeasuredBudget } from './backfill/budget.js';
+import { infoRest } from './backfill/info-rest.js';
+import { type IngestorConfig, venueUrls } from './config/config.js';
+import { type PlannedSubscription, planSubscriptions } from './config/plan.js';
+import { shardCoins } from './config/shard.js';
+import { FallbackPoller } from './fallback/poller.js';
+import { Ingestor } from './feed/ingestor.js';
+import { attachFeed, poolFeedSource } from './feed/ws-feed.js';
+import { prometheusMetrics } from './health/metrics.js';
+import type { Clock, Logger } from './ports.js';
+import { type BusSink, busSink } from './publish/bus-sink.js';
+import { LogLimiter } from './publish/log-limiter.js';
+import { JsonlRecorder } from './record/recorder.js';
+
+export interface StartIngestorOptions {
+  readonly config: IngestorConfig;
+  readonly nc: NatsConnection;
+  readonly log: Logger;
+  readonly metrics?: Metrics;
+  readonly onReadiness?: (ready: boolean, reason: string) => void;
+  readonly clock?: Clock;
+}
+
+export interface RunningIngestor {
+  readonly ingestor: Ingestor;
+  readonly pool: WsPool;
+  /** this replica's coins, after `all` and sharding */
+  readonly coins: readonly string[];
+  readonly plan: readonly PlannedSubscription[];
+  /** this process's REST share (and, when the KV ledger exists, the IP's shared window) */
+  readonly budget: MeasuredBudget;
+  readonly bus: BusSink;
+  readonly poller: FallbackPoller;
+  /** Stops subscribing and polling, closes the sockets, waits for in-flight publishes. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Receive stamps with sub-ms precision (the contract's recvTsMs), on the epoch scale. */
+const preciseClock: Clock = { now: () => performance.timeOrigin + performance.now() };
+
+/**
+ * Wires the real adapters around the pure core: venue pool and `/info` client (budgeted), bus
+ * publishers, metrics, optional recording. main.ts calls it inside the service kit; the
+ * integration tests call it directly against a loopback venue and a real nats-server.
+ */
+export async function startIngestor(o: StartIngestorOptions): Promise<RunningIngestor> {
+  const c = o.config;
+  const log = o.log;
+  const clock = o.clock ?? preciseClock;
+  const urls = venueUrls(c);
+  const subj = subjects(c.HL_NETWORK, c.SUBJECT_ROOT);
+  if (c.BUS_PROVISION) await provision(o.nc, { root: c.SUBJECT_ROOT, namePrefix: c.STREAM_PREFIX, log });
+
+  // venue: 1200 REST weight per IP per minute (API reference 7.1); this process spends its share
+  const budget = await restBudget(o.nc, c, clock, log);
+  const info = new InfoClient({ baseUrl: urls.rest, ...infoBudgetHooks(budget) });
+  const rest = infoRest(info);
+
+  const listed =
+    c.COINS[0] === 'all'
+      ? (await info.meta()).universe.filter((u) => u.isDelisted !== true).map((u) => u.name)
+      : c.COINS;
+  const coins = shardCoins(listed, c.INSTANCE_INDEX, c.INSTANCE_COUNT);
+  const plan = planSubscriptions({
+    coins,
+    channels: c.CHANNELS,
+    ...(c.COIN_CHANNELS ? { coinChannels: c.COIN_CHANNELS } : {}),
+    candleIntervals: c.CANDLE_INTERVALS,
+    book: {
+      ...(c.L2_NSIG_FIGS === undefined ? {} : { nSigFigs: c.L2_NSIG_FIGS }),
+      ...(c.L2_MANTISSA === undefined ? {} : { mantissa: c.L2_MANTISSA }),
+      fast: c.L2_FAST,
+    },
+    ownsGlobal: c.INSTANCE_INDEX === 0,
+    staleAfterMs: c.STALE_AFTER_MS,
+  });
+  log.info(
+    {
+      coins: coins.length,
+      subscriptions: plan.length,
+      shard: `${c.INSTANCE_INDEX}/${c.INSTANCE_COUNT}`,
+      ipBucket: c.IP_BUCKET,
+    },
+    'ingestor plan',
+  );
+
+  const pool = new WsPool({
+    url: urls.ws,
+    logger: log,
+    pingIntervalMs: c.PING_INTERVAL_MS,
+    pongTimeoutMs: c.PONG_TIMEOUT_MS,
+    staleAction: 'resubscribe',
+    // venue: the cap is 1000 subscriptions per IP, not per connection; one socket per replica keeps
+    // connection events and gap windows about every subscription at once
+    subscriptionsPerConnection: Math.max(1, plan.length),
+  });
+
+  let ingestor: Ingestor | undefined;
+  const poller = new FallbackPoller({
+    rest,
+    subs: plan,
+    net: c.HL_NETWORK,
+    intervalMs: c.FALLBACK_POLL_MS,
+    clock,
+    timers: systemTimers,
+    log,
+    publish: (events) => ingestor?.publishEvents(events, 'poll') ?? Promise.resolve(),
+    onRequestFailed: (req, err) => log.debug({ req, err }, 'fallback poll request failed'),
+  });
+
+  const metrics = o.metrics
+    ? prometheusMetrics(o.metrics, {
+        staleness: () => ingestor?.staleness() ?? [],
+        liveSubscriptions: () => ingestor?.liveSubscriptions ?? 0,
+        budget: () => budget.snapshot(),
+        fallbackActive: () => poller.active,
+        publishQueue: () => ingestor?.publishQueue ?? 0,
+      })
+    : undefined;
+  // a broker outage fails every pipelined publish: count each, log once a minute
+  const publishLog = new LogLimiter(60_000);
+  const bus = busSink(o.nc, {
+    onFastError: (err, subject) => {
+      metrics?.publishFailed(subject.includes('.dlq.') ? 'dlq' : 'market');
+      const { log: now, suppressed } = publishLog.check('fast', clock.now());
+      if (now) log.warn({ err, subject, suppressed }, 'pipelined publish failed');
+    },
+  });
+  const recorder = c.RECORD_PATH === undefined ? undefined : new JsonlRecorder(c.RECORD_PATH);
+
+  const core = new Ingestor({
+    net: c.HL_NETWORK,
+    subjects: subj,
+    instance: c.INSTANCE_ID,
+    plan,
+    feed: poolFeedSource(pool),
+    sink: bus.sink,
+    clock,
+    timers: systemTimers,
+    log,
+    ...(metrics ? { metrics } : {}),
+    rest,
+    fallback: poller,
+    fallbackAfterMs: c.FALLBACK_AFTER_MS,
+    backfillMaxMs: c.BACKFILL_MAX_MS,
+    ...(recorder ? { recorder } : {}),
+    ...(o.onReadiness ? { onReadiness: o.onReadiness } : {}),
+  });
+  ingestor = core;
+  const detach = attachFeed(pool, core, log);
+  core.start();
+  let stopping: Promise<void> | undefined;
+
+  return {
+    ingestor: core,
+    pool,
+    coins,
+    plan,
+    budget,
+    bus,
+    poller,
+    stop() {
+      stopping ??= (async () => {
+        core.stop();
+        await pool.close();
+        detach();
+        await core.drain();
+        await bus.flush();
+        budget.close();
+        await recorder?.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/**
+ * The REST budget: this process's share, and the IP's window shared through the rate ledger (NATS
+ * KV, key `ip.<IP_BUCKET>`) with every other process on the same egress IP. Without the bucket
+ * (not provisioned) the share alone applies, with a warning.
+ */
+async function restBudget(
+  nc: NatsConnection,
+  c: IngestorConfig,
+  clock: Clock,
+  log: Logger,
+): Promise<MeasuredBudget> {
+  const local = ipWeightBudget({ limit: c.REST_WEIGHT_PER_MINUTE, clock, timers: systemTimers });
+  const bucket = buckets(c.STREAM_PREFIX).ratelimit;
+  try {
+    // bind does not check that the bucket exists: ask the stream
+    await (await jetstreamManager(nc)).streams.info(`KV_${bucket}`);
+    const store = await new Kvm(jetstream(nc)).open(bucket);
+    const shared = new LeasedBudget({
+      source: new KvLeaseSource({ store, key: `ip.${c.IP_BUCKET}`, clock }),
+      clock,
+      timers: systemTimers,
+      logger: log,
+    });
+    return bothBudgets(local, shared);
+  } catch (err) {
+    log.warn({ err, bucket }, 'no shared rate ledger: the REST budget is this process alone');
+    return local;
+  }
+}

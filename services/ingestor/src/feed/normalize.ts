@@ -1,0 +1,90 @@
+// Venue frame data → contract market events, through the venue package's pure parsers, which
+// derive every id from venue data alone: the WS path, the REST backfill and the REST fallback all
+// come here, so the same venue fact gets the same id whichever way it arrived, and JetStream's
+// msgID de-duplication drops the second copy (a resubscribe snapshot, a backfill, a second replica).
+import type { MarketEvent, Net, Subjects } from '@hyperflow/contracts';
+import {
+  type BookAggregation,
+  parseActiveAssetCtx,
+  parseActiveSpotAssetCtx,
+  parseBbo,
+  parseBook,
+  parseCandles,
+  parseMids,
+  parseTrades,
+  WireError,
+} from '@hyperflow/hyperliquid';
+
+export interface NormalizeContext {
+  readonly net: Net;
+  /** when the frame was received, ms (sub-ms precision) */
+  readonly recvTsMs: number;
+  /** the l2Book subscription's aggregation, which the frame does not repeat */
+  readonly book?: BookAggregation;
+}
+
+export type NormalizeResult =
+  | { readonly ok: true; readonly events: readonly MarketEvent[] }
+  | {
+      readonly ok: false;
+      /** `schema`: a known channel whose data failed validation; `unknownChannel`: not ours */
+      readonly reason: 'schema' | 'unknownChannel';
+      readonly problems: readonly string[];
+    };
+
+/** Validates one WS data frame and normalizes it. Never throws on bad venue data: it says why. */
+export function normalizeFrame(channel: string, data: unknown, ctx: NormalizeContext): NormalizeResult {
+  try {
+    switch (channel) {
+      case 'trades':
+        // venue: an array, possibly empty (API reference 8.8)
+        return { ok: true, events: parseTrades(data, ctx) };
+      case 'l2Book':
+        return { ok: true, events: [parseBook(data, ctx, ctx.book)] };
+      case 'bbo':
+        return { ok: true, events: [parseBbo(data, ctx)] };
+      case 'candle':
+        return { ok: true, events: parseCandles(data, ctx) };
+      case 'activeAssetCtx':
+        return { ok: true, events: [parseActiveAssetCtx(data, ctx)] };
+      // venue: the answer to an activeAssetCtx subscription for a spot coin (8.7)
+      case 'activeSpotAssetCtx':
+        return { ok: true, events: [parseActiveSpotAssetCtx(data, ctx)] };
+      case 'allMids':
+        return { ok: true, events: [parseMids(data, ctx)] };
+      default:
+        return { ok: false, reason: 'unknownChannel', problems: [`channel ${JSON.stringify(channel)}`] };
+    }
+  } catch (err) {
+    if (err instanceof WireError) {
+      return {
+        ok: false,
+        reason: 'schema',
+        problems: err.problems.length > 0 ? err.problems : [err.message],
+      };
+    }
+    throw err;
+  }
+}
+
+/** The subject an event travels on (`hl.<net>.md.<kind>.<coin>`). */
+export function subjectOf(s: Subjects, e: MarketEvent): string {
+  switch (e.type) {
+    case 'trade':
+      return s.trade(e.coin);
+    case 'book':
+      return s.book(e.coin);
+    case 'bbo':
+      return s.bbo(e.coin);
+    case 'candle':
+      return s.candle(e.interval, e.coin);
+    case 'ctx':
+      return s.ctx(e.coin);
+    case 'mids':
+      return s.mids(e.dex);
+    default: {
+      const never: never = e;
+      throw new TypeError(`unknown market event ${JSON.stringify(never)}`);
+    }
+  }
+}
