@@ -1,0 +1,262 @@
+import { OrderEvent, parse, type SignalEmitted, subjects } from '@hyperflow/contracts';
+import type { AssetInfo } from '@hyperflow/hyperliquid';
+import { describe, expect, it } from 'vitest';
+import { decide, initialOrderState } from '../order/decider.js';
+import { RiskBook } from '../risk/book.js';
+import type { ModeChange, RiskLimits } from '../risk/engine.js';
+import {
+  FakeConcurrencyError,
+  FakeExchange,
+  FakeSigner,
+  MemoryStore,
+  sha256Hex,
+} from '../test-support/fakes.js';
+import { Executor } from './executor.js';
+
+const LIMITS: RiskLimits = {
+  maxOrderNotional: '1000',
+  maxPositionNotionalPerCoin: '2000',
+  maxTotalPositionNotional: '3000',
+  maxOpenOrders: 10,
+  maxOrdersPerMinute: 100,
+  priceBandBps: 200,
+  maxMidAgeMs: 5_000,
+  minNotional: '10',
+  maxConsecutiveRejects: 3,
+};
+const T0 = 1_700_000_000_000;
+const ETH = { coin: 'ETH', assetId: 1, kind: 'perp', priceMarket: 'perp', szDecimals: 4, index: 1 } as const;
+
+function signal(over: Partial<SignalEmitted> = {}): SignalEmitted {
+  return {
+    type: 'signal',
+    v: 1,
+    net: 'sim',
+    id: 'trend:ETH:1',
+    strategy: 'trend',
+    coin: 'ETH',
+    side: 'buy',
+    size: '0.1',
+    style: 'limit',
+    limitPx: '3000',
+    reduceOnly: false,
+    reason: 'cross',
+    causes: [{ id: 'm1', exchTsMs: T0, recvTsMs: T0 }],
+    createdAtMs: T0,
+    ttlMs: 10_000,
+    ...over,
+  };
+}
+
+function setup(
+  opts: { dryRun?: boolean; store?: MemoryStore; exchange?: FakeExchange; now?: () => number } = {},
+) {
+  const store = opts.store ?? new MemoryStore();
+  const exchange = opts.exchange ?? new FakeExchange();
+  const signer = new FakeSigner();
+  const risk = new RiskBook(LIMITS);
+  risk.apply({ type: 'midsObserved', mids: { ETH: '3000' }, atMs: T0 });
+  const changes: ModeChange[] = [];
+  const ex = new Executor({
+    net: 'sim',
+    subjects: subjects('sim', 'unit'),
+    store,
+    signer,
+    exchange: opts.dryRun ? undefined : exchange,
+    assets: (coin) => (coin === 'ETH' ? (ETH as unknown as AssetInfo) : undefined),
+    risk,
+    clock: opts.now ?? (() => T0 + 100),
+    sha256Hex,
+    marketSlippageBps: 50,
+    maxExpiresAfterMs: 30_000,
+    isConcurrencyError: (err) => err instanceof FakeConcurrencyError,
+    onModeChange: (c) => changes.push(c),
+  });
+  return { ex, store, exchange, signer, risk, changes };
+}
+const types = (store: MemoryStore) => store.events().map((e) => e.type);
+
+describe('executor', () => {
+  it('a signal becomes requested → riskChecked → signed → submitted → resting, every event on the contract', async () => {
+    const { ex, store, exchange } = setup();
+    const r = await ex.handleSignal(signal());
+    expect(r).toMatchObject({ outcome: 'recorded', status: 'resting' });
+    expect(types(store)).toEqual([
+      'orderRequested',
+      'orderRiskChecked',
+      'orderSigned',
+      'orderSubmitted',
+      'orderResting',
+    ]);
+    for (const e of store.events()) parse(OrderEvent, e);
+    // exactly the signed request went out
+    const signed = store.events().find((e) => e.type === 'orderSigned');
+    expect(exchange.sent).toEqual([signed?.type === 'orderSigned' ? signed.request : undefined]);
+    expect(store.subjects.has(subjects('sim', 'unit').order(r.orderId))).toBe(true);
+  });
+
+  it('the same signal delivered three times → one order, one send', async () => {
+    const { ex, store, exchange, signer } = setup();
+    const results = [];
+    for (let i = 0; i < 3; i++) results.push(await ex.handleSignal(signal()));
+    expect(results.map((r) => r.outcome)).toEqual(['recorded', 'duplicate', 'duplicate']);
+    expect(exchange.sent).toHaveLength(1);
+    expect(signer.signed).toBe(1);
+    expect(types(store)).toHaveLength(5);
+  });
+
+  it('two writers on one order: the second append is refused and only one sends', async () => {
+    const store = new MemoryStore();
+    const exchange = new FakeExchange();
+    const a = setup({ store, exchange });
+    const b = setup({ store, exchange });
+    const [ra, rb] = await Promise.all([a.ex.handleSignal(signal()), b.ex.handleSignal(signal())]);
+    expect([ra.outcome, rb.outcome].sort()).toEqual(['lostRace', 'recorded']);
+    expect(exchange.sent).toHaveLength(1);
+    expect(types(store).filter((t) => t === 'orderRequested')).toHaveLength(1);
+  });
+
+  it('an expired signal is recorded as expired: never signed, never sent', async () => {
+    const { ex, store, exchange, signer } = setup({ now: () => T0 + 10_001 });
+    await ex.handleSignal(signal());
+    expect(types(store)).toEqual(['orderRequested', 'orderExpired']);
+    expect(signer.signed).toBe(0);
+    expect(exchange.sent).toEqual([]);
+  });
+
+  it('a risk breach becomes riskRejected with the rule; nothing is signed', async () => {
+    const { ex, store, signer } = setup();
+    await ex.handleSignal(signal({ size: '1' }));
+    expect(store.events().at(-1)).toMatchObject({ type: 'riskRejected', rule: 'maxOrderNotional' });
+    expect(signer.signed).toBe(0);
+  });
+
+  it('an unknown coin and a size below the lot are refused as venue rules', async () => {
+    const { ex, store } = setup();
+    await ex.handleSignal(signal({ id: 'a', coin: 'NOPE' }));
+    await ex.handleSignal(signal({ id: 'b', size: '0.00001' }));
+    expect(store.events().filter((e) => e.type === 'riskRejected')).toMatchObject([
+      { rule: 'unknownAsset' },
+      { rule: 'lotSize' },
+    ]);
+  });
+
+  it('a market order goes as an IOC limit inside the band, rounded to the tick', async () => {
+    const { ex, store } = setup();
+    await ex.handleSignal(signal({ style: 'market', limitPx: undefined }));
+    expect(store.events().find((e) => e.type === 'orderSigned')).toMatchObject({ tif: 'Ioc', px: '3015' });
+  });
+
+  it('dry-run signs and records, never sends', async () => {
+    const { ex, store, exchange, signer } = setup({ dryRun: true });
+    await ex.handleSignal(signal());
+    expect(types(store)).toEqual(['orderRequested', 'orderRiskChecked', 'orderSigned', 'orderSubmitted']);
+    expect(store.events().at(-1)).toMatchObject({ via: 'dryRun' });
+    expect(signer.signed).toBe(1);
+    expect(exchange.sent).toEqual([]);
+  });
+
+  it('a timeout leaves the outcome unknown; resume resends the identical request, then asks orderStatus', async () => {
+    const exchange = new FakeExchange();
+    exchange.next = [
+      { kind: 'answer', answer: { kind: 'unknown', reason: 'timeout: no answer' } },
+      { kind: 'duplicate' },
+    ];
+    exchange.resolution = { kind: 'found', status: 'open', oid: 77 };
+    const { ex, store, signer } = setup({ exchange });
+    const first = await ex.handleSignal(signal());
+    expect(first.status).toBe('unknown');
+    const second = await ex.resume(first.orderId);
+    expect(second.status).toBe('resting');
+    expect(exchange.resent).toEqual(exchange.sent); // byte-identical, same nonce
+    expect(signer.signed).toBe(1); // never re-signed
+    expect(exchange.statusAsked).toEqual([first.orderId]);
+    expect(types(store).slice(3)).toEqual([
+      'orderSubmitted',
+      'orderOutcomeUnknown',
+      'orderSubmitted',
+      'orderReconciled',
+      'orderResting',
+    ]);
+  });
+
+  it('a crash after orderSubmitted (sent, answer never recorded) resumes to exactly one order', async () => {
+    const store = new MemoryStore();
+    const crashed = new FakeExchange();
+    const a = setup({ store, exchange: crashed });
+    // the process dies inside send: the request left, nothing came back
+    crashed.send = async (request) => {
+      crashed.sent.push(request);
+      throw new Error('process killed');
+    };
+    await expect(a.ex.handleSignal(signal())).rejects.toThrow('process killed');
+    expect(types(store).at(-1)).toBe('orderSubmitted');
+    // restart: a new process, the venue has the order filled
+    const venue = new FakeExchange();
+    venue.next = [{ kind: 'duplicate' }];
+    venue.resolution = { kind: 'found', status: 'filled', oid: 5 };
+    const b = setup({ store, exchange: venue });
+    const r = await b.ex.handleSignal(signal()); // the redelivered signal
+    expect(r).toMatchObject({ outcome: 'duplicate', status: 'filled' });
+    expect(venue.sent).toEqual([]);
+    expect(venue.resent).toEqual(crashed.sent);
+    expect(b.signer.signed).toBe(0);
+  });
+
+  it('a crash between orderRequested and its risk check: resume checks, signs and sends it once', async () => {
+    const { ex, store, exchange } = setup();
+    const orderId = ex.orderIdFor(signal());
+    const requested = decide(
+      {
+        type: 'request',
+        net: 'sim',
+        orderId,
+        signalId: signal().id,
+        strategy: 'trend',
+        intent: { coin: 'ETH', side: 'buy', sz: '0.1', style: 'limit', limitPx: '3000', reduceOnly: false },
+        expiresAtMs: T0 + 10_000,
+        refusal: undefined,
+        checks: [],
+        nowMs: T0,
+      },
+      initialOrderState(),
+    ).slice(0, 1); // only the first of the two appends landed
+    await store.append(subjects('sim', 'unit').order(orderId), requested, { expectedLastSubjectSeq: 0 });
+    expect(await ex.resume(orderId)).toMatchObject({ status: 'resting' });
+    expect(types(store)).toEqual([
+      'orderRequested',
+      'orderRiskChecked',
+      'orderSigned',
+      'orderSubmitted',
+      'orderResting',
+    ]);
+    expect(exchange.sent).toHaveLength(1);
+  });
+
+  it('a resend refused as expired asks orderStatus; an unknown cloid that can no longer land expires', async () => {
+    const exchange = new FakeExchange();
+    exchange.next = [
+      { kind: 'answer', answer: { kind: 'unknown', reason: 'timeout' } },
+      { kind: 'answer', answer: { kind: 'expired', reason: 'expiresAfter' } },
+    ];
+    exchange.resolution = { kind: 'unknown', final: true };
+    const { ex, store } = setup({ exchange });
+    const first = await ex.handleSignal(signal());
+    const r = await ex.resume(first.orderId);
+    expect(r.status).toBe('expired');
+    expect(types(store).slice(-2)).toEqual(['orderReconciled', 'orderExpired']);
+  });
+
+  it('three venue rejects in a row halt trading; the fourth signal is refused by the mode rule', async () => {
+    const exchange = new FakeExchange();
+    exchange.fallback = {
+      kind: 'answer',
+      answer: { kind: 'rejected', error: 'Insufficient margin to place order.' },
+    };
+    const { ex, store, changes } = setup({ exchange });
+    for (const id of ['1', '2', '3', '4']) await ex.handleSignal(signal({ id }));
+    expect(changes).toMatchObject([{ state: 'HALTED', previous: 'ACTIVE' }]);
+    expect(store.events().at(-1)).toMatchObject({ type: 'riskRejected', rule: 'mode' });
+    expect(exchange.sent).toHaveLength(3);
+  });
+});

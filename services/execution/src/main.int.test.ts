@@ -1,0 +1,77 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startSimulator } from '@hyperflow/simulator';
+import { testScope } from '@hyperflow/testkit';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { Wallet } from 'ethers';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { waitFor } from './test-support/harness.js';
+
+const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+
+describe('the execution process (main.ts through the service kit)', () => {
+  let child: ChildProcess | undefined;
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    child?.kill('SIGKILL');
+    await close?.();
+  });
+
+  it('starts, becomes ready, stops cleanly on SIGTERM, and never prints the key', async () => {
+    const wallet = Wallet.createRandom();
+    const sim = await startSimulator({
+      seed: 2,
+      tickMs: 0,
+      accounts: { [wallet.address.toLowerCase()]: '1000' },
+    });
+    close = () => sim.close();
+    const scope = testScope('main');
+    const closeSim = close;
+    close = async () => {
+      await closeSim();
+      // the process provisioned this test's streams: remove them
+      const nc = await connect({ servers: inject('natsUrl') });
+      const jsm = await jetstreamManager(nc);
+      for await (const name of jsm.streams.names()) {
+        if (name.startsWith(scope.streamPrefix) || name.startsWith(`KV_${scope.streamPrefix}`)) {
+          await jsm.streams.delete(name);
+        }
+      }
+      await nc.close();
+    };
+    let out = '';
+    child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HTTP_PORT: '0',
+        LOG_LEVEL: 'debug',
+        NATS_URL: inject('natsUrl'),
+        HL_NETWORK: 'sim',
+        EXEC_MODE: 'sim',
+        HL_REST_URL: sim.httpUrl,
+        HL_WS_URL: sim.wsUrl,
+        EXEC_PRIVATE_KEY: wallet.privateKey,
+        SUBJECT_ROOT: scope.root,
+        STREAM_PREFIX: scope.streamPrefix,
+        BUS_PROVISION: 'true',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (b: Buffer) => {
+      out += b.toString();
+    });
+    child.stderr?.on('data', (b: Buffer) => {
+      out += b.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child?.on('exit', (code) => resolve(code)));
+    await waitFor(() => out.includes('"msg":"started"'), 15_000);
+    const port = Number(/"port":(\d+),[^\n]*"msg":"http listening"/.exec(out)?.[1]);
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain('execution_risk_mode');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(out).toContain(wallet.address.toLowerCase());
+    expect(out.toLowerCase()).not.toContain(wallet.privateKey.slice(2).toLowerCase());
+  }, 30_000);
+});

@@ -1,0 +1,48 @@
+// The execution process: the only file that reads the environment (through the service kit),
+// opens NATS, loads the signing key and owns the root logger.
+import { connectBus } from '@hyperflow/bus';
+import { runService } from '@hyperflow/service';
+import { startExecution } from './app.js';
+import { ExecutionConfig } from './config.js';
+import { loadSigningKey } from './keys/keys.js';
+
+await runService({
+  name: 'execution',
+  version: '0.1.0',
+  description: 'Signals → risk-checked, signed Hyperliquid orders, recorded as events',
+  configSchema: ExecutionConfig,
+  redactPaths: [
+    'EXEC_PRIVATE_KEY',
+    'config.EXEC_PRIVATE_KEY',
+    '*.EXEC_PRIVATE_KEY',
+    'NATS_PASS',
+    'config.NATS_PASS',
+  ],
+  connectNats: (c, log) =>
+    connectBus({
+      servers: c.NATS_URL,
+      name: `execution-${c.CONSUMER_NAME}`,
+      ...(c.NATS_USER === undefined ? {} : { user: c.NATS_USER }),
+      ...(c.NATS_PASS === undefined ? {} : { pass: c.NATS_PASS }),
+      ...(c.NATS_CREDS_FILE === undefined ? {} : { credsFile: c.NATS_CREDS_FILE }),
+      log,
+    }),
+  start: async (ctx) => {
+    const { EXEC_PRIVATE_KEY: _key, ...safeConfig } = ctx.config;
+    const signer = loadSigningKey({ file: ctx.config.EXEC_PRIVATE_KEY_FILE, value: _key });
+    ctx.log.info({ config: { ...safeConfig, signer: signer.address } }, 'configured');
+    const running = await startExecution({
+      config: ctx.config,
+      nc: ctx.nc,
+      log: ctx.log,
+      metrics: ctx.metrics,
+      signer,
+      signal: ctx.signal,
+      // the lease went to another replica: this one must stop at once (it can no longer sign)
+      onFatal: () => process.kill(process.pid, 'SIGTERM'),
+    });
+    ctx.setStats(() => running.stats());
+    ctx.onShutdown(() => running.stop(), 'execution');
+    ctx.setReady(true);
+  },
+});

@@ -1,0 +1,40 @@
+// Market-data health events → risk facts. Pure.
+import type { HealthEvent } from '@hyperflow/contracts';
+import { assertNever } from '../errors.js';
+import type { RiskFact } from './engine.js';
+
+function key(instance: string, sub: { channel: string; coin?: string | undefined } | undefined): string {
+  return sub === undefined ? `${instance}/*` : `${instance}/${sub.channel}:${sub.coin ?? ''}`;
+}
+
+/**
+ * A disconnected or stale feed is lost; connected / resubscribed / recovered restores it (a
+ * connection-wide event restores every subscription of that instance). A gap marker describes a
+ * past window that is already over, so it changes nothing here.
+ */
+export function factsFromHealth(e: HealthEvent): RiskFact[] {
+  switch (e.type) {
+    case 'feedHealth':
+      switch (e.status) {
+        case 'disconnected':
+        case 'stale':
+          return [
+            {
+              type: 'feedLost',
+              key: key(e.instance, e.subscription),
+              detail: `${e.status}${e.detail ? `: ${e.detail}` : ''}`,
+            },
+          ];
+        case 'connected':
+        case 'resubscribed':
+        case 'recovered':
+          return [{ type: 'feedRestored', key: key(e.instance, e.subscription) }];
+        default:
+          return assertNever(e.status, 'feed status');
+      }
+    case 'gap':
+      return [];
+    default:
+      return assertNever(e, 'health event');
+  }
+}

@@ -1,0 +1,89 @@
+// In-memory fakes of the executor's ports, for unit tests. The store keeps the real store's one
+// rule that matters here: an append whose expected last sequence is stale writes nothing.
+import { createHash } from 'node:crypto';
+import type { OrderEvent } from '@hyperflow/contracts';
+import type { OrderStore } from '../execute/executor.js';
+import type { Resolution, SignedOrder } from '../order/decider.js';
+import type { ExchangePort, OrderSigner, SendResult } from '../submit/ports.js';
+
+export class FakeConcurrencyError extends Error {
+  override name = 'FakeConcurrencyError';
+}
+
+export const sha256Hex = (t: string) => createHash('sha256').update(t).digest('hex');
+
+export class MemoryStore implements OrderStore {
+  seq = 0;
+  readonly subjects = new Map<string, { seq: number; event: OrderEvent }[]>();
+
+  async append(subject: string, events: readonly OrderEvent[], opts: { expectedLastSubjectSeq: number }) {
+    await Promise.resolve();
+    const list = this.subjects.get(subject) ?? [];
+    const last = list.at(-1)?.seq ?? 0;
+    if (last !== opts.expectedLastSubjectSeq)
+      throw new FakeConcurrencyError(`expected ${opts.expectedLastSubjectSeq}, is ${last}`);
+    for (const event of events) {
+      this.seq += 1;
+      // stored as JSON, like the real store: nothing shared with the caller
+      list.push({ seq: this.seq, event: JSON.parse(JSON.stringify(event)) as OrderEvent });
+    }
+    this.subjects.set(subject, list);
+    return { lastSeq: this.seq };
+  }
+
+  async read(subject: string) {
+    await Promise.resolve();
+    const events = [...(this.subjects.get(subject) ?? [])];
+    return { events, lastSeq: events.at(-1)?.seq ?? 0 };
+  }
+
+  events(): OrderEvent[] {
+    return [...this.subjects.values()].flat().map((e) => e.event);
+  }
+}
+
+export class FakeSigner implements OrderSigner {
+  readonly address = '0x00000000000000000000000000000000000000aa';
+  nonce = 1_700_000_000_000;
+  signed = 0;
+  async sign(
+    order: Parameters<OrderSigner['sign']>[0],
+    { expiresInMs }: { expiresInMs: number },
+  ): Promise<SignedOrder> {
+    this.signed += 1;
+    this.nonce += 1;
+    return {
+      asset: order.asset,
+      px: order.px,
+      sz: order.sz,
+      tif: order.tif,
+      nonce: this.nonce,
+      expiresAfterMs: this.nonce + expiresInMs,
+      signer: this.address,
+      request: { action: { type: 'order', orders: [{ a: order.asset, c: order.cloid }] }, nonce: this.nonce },
+    };
+  }
+}
+
+export class FakeExchange implements ExchangePort {
+  readonly via = 'rest' as const;
+  readonly sent: Readonly<Record<string, unknown>>[] = [];
+  readonly resent: Readonly<Record<string, unknown>>[] = [];
+  readonly statusAsked: string[] = [];
+  next: SendResult[] = [];
+  fallback: SendResult = { kind: 'answer', answer: { kind: 'resting', oid: 1 } };
+  resolution: Resolution = { kind: 'unknown', final: false };
+
+  async send(request: Readonly<Record<string, unknown>>): Promise<SendResult> {
+    this.sent.push(request);
+    return this.next.shift() ?? this.fallback;
+  }
+  async resend(request: Readonly<Record<string, unknown>>): Promise<SendResult> {
+    this.resent.push(request);
+    return this.next.shift() ?? this.fallback;
+  }
+  async status(cloid: string): Promise<Resolution> {
+    this.statusAsked.push(cloid);
+    return this.resolution;
+  }
+}
