@@ -58,6 +58,12 @@ export { kvSnapshotStore, type SnapshotStore, StrategySnapshot } from './runtime
 export { sha256Hex } from './signals/sha256.js';
 export { signalId } from './signals/signal-id.js';
 export { ExitCoinConfig, ExitConfig, type ExitState, exitManager } from './strategies/exit-manager.js';
+export {
+  MomentumCoinConfig,
+  MomentumConfig,
+  type MomentumState,
+  momentumStrategy,
+} from './strategies/momentum.js';
 export { makeSignal, type SignalDraft } from './strategies/signal.js';
 export {
   type Decision,

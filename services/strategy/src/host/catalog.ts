@@ -2,6 +2,7 @@ import { parse } from '@hyperflow/contracts';
 import { z } from 'zod';
 import { StrategyError } from '../errors.js';
 import { ExitConfig, exitManager } from '../strategies/exit-manager.js';
+import { MomentumConfig, momentumStrategy } from '../strategies/momentum.js';
 import { type LoadedStrategy, loadStrategy, type Strategy } from '../strategies/strategy.js';
 import { TrendConfig, trendStrategy } from '../strategies/trend.js';
 
@@ -23,6 +24,7 @@ export interface StrategyModule<
 export const StrategySpec = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('trend'), name: StrategyName.default('trend'), config: TrendConfig }),
   z.object({ kind: z.literal('exits'), name: StrategyName.default('exits'), config: ExitConfig }),
+  z.object({ kind: z.literal('momentum'), name: StrategyName.default('momentum'), config: MomentumConfig }),
   z.object({
     kind: z.literal('module'),
     name: StrategyName,
@@ -49,6 +51,8 @@ export function loadSpec(spec: StrategySpec, modules: StrategyModules = {}): Loa
       return loadStrategy(trendStrategy(spec.name), spec.config);
     case 'exits':
       return loadStrategy(exitManager(spec.name), spec.config);
+    case 'momentum':
+      return loadStrategy(momentumStrategy(spec.name), spec.config);
     case 'module': {
       const m = modules[spec.path];
       if (m === undefined) throw new StrategyError(`strategy module ${spec.path} was not imported`);
