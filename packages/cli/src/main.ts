@@ -9,7 +9,8 @@ import { resolveNats } from './stack/session.js';
 
 const USAGE = `usage: hyperflow <command>
 
-  up [--net sim] [--for <seconds>]   start nats-server and every built service, with a live view
+  up [--net sim] [--for <seconds>] [--port-base 18080]
+                                     start nats-server and every built service, with a live view
   tap <subject> [--json]             print every message on a subject (wildcards allowed)
   status                             health of every running service (NATS micro discovery)
 
@@ -44,12 +45,17 @@ export async function main(args: string[]): Promise<number> {
         const forSeconds = forArg === undefined ? undefined : Number(forArg);
         if (forSeconds !== undefined && !(forSeconds > 0))
           throw new CliError('--for takes a number of seconds');
+        const portBase = Number(flag(rest, '--port-base') ?? 18_080);
+        if (!Number.isInteger(portBase) || portBase < 1024 || portBase > 65_000) {
+          throw new CliError('--port-base takes a port between 1024 and 65000');
+        }
         return await up({
           repoRoot,
           net: net.data,
           ...(forSeconds !== undefined ? { forSeconds } : {}),
           out: process.stdout,
           interactive: process.stdout.isTTY === true,
+          portBase,
         });
       }
       case 'tap': {

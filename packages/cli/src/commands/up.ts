@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { connectBus, provision } from '@hyperflow/bus';
 import { type Net, subjects } from '@hyperflow/contracts';
+import { type DemoWallet, demoWallet } from '../stack/demo-wallet.js';
 import { startLocalNats } from '../stack/nats-server.js';
 import { clearSession, writeSession } from '../stack/session.js';
 import {
@@ -19,41 +20,72 @@ export interface UpOptions {
   readonly forSeconds?: number;
   readonly out: NodeJS.WriteStream | NodeJS.WritableStream;
   readonly interactive: boolean;
+  /** first of four consecutive HTTP ports: simulator, ingestor, strategy, execution */
+  readonly portBase: number;
 }
 
-/** The services of the local stack, in start order (producers first). */
-function serviceSpecs(net: Net, natsUrl: string, passwords: Record<string, string>): ServiceSpec[] {
+/** What the local stack trades: a tick strategy, so signals and orders show within seconds. */
+const DEMO_STRATEGIES = {
+  strategies: [
+    {
+      kind: 'momentum',
+      name: 'momentum',
+      config: {
+        coins: {
+          BTC: { threshold: '0.0005', size: '0.001', cooldownMs: 2000 },
+          ETH: { threshold: '0.0005', size: '0.01', cooldownMs: 2000 },
+        },
+      },
+    },
+  ],
+};
+
+/**
+ * The services of the local stack, in start order (producers first). Execution trades on the
+ * simulator with a key made for this run and an account the simulator funds.
+ */
+function serviceSpecs(
+  net: Net,
+  natsUrl: string,
+  passwords: Record<string, string>,
+  wallet: DemoWallet,
+  portBase: number,
+): ServiceSpec[] {
+  const PORTS = {
+    simulator: portBase,
+    ingestor: portBase + 1,
+    strategy: portBase + 2,
+    execution: portBase + 3,
+  };
   const nats = (user: string) => ({ NATS_URL: natsUrl, NATS_USER: user, NATS_PASS: passwords[user] ?? '' });
-  const simPort = 18_080;
+  const sim = `127.0.0.1:${PORTS.simulator}`;
+  const venue = { HL_NETWORK: net, HL_REST_URL: `http://${sim}`, HL_WS_URL: `ws://${sim}/ws` };
   return [
     {
       name: 'simulator',
       entry: 'services/simulator/dist/main.js',
-      env: { SIM_PORT: String(simPort), SIM_SEED: '42' },
-      httpPort: simPort,
+      env: { SIM_PORT: String(PORTS.simulator), SIM_SEED: '42', SIM_ACCOUNTS: `${wallet.address}=100000` },
+      httpPort: PORTS.simulator,
+      // a simulator-only path: probing /info would spend the venue weight the services share
+      ready: { path: '/_sim/ledger', init: {} },
     },
     {
       name: 'ingestor',
       entry: 'services/ingestor/dist/main.js',
-      env: { ...nats('ingestor'), NETWORK: net, SIM_URL: `http://127.0.0.1:${simPort}` },
-      httpPort: 18_081,
+      env: { ...nats('ingestor'), ...venue, COINS: 'BTC,ETH', CHANNELS: 'trades,l2Book,bbo,allMids' },
+      httpPort: PORTS.ingestor,
     },
     {
       name: 'strategy',
       entry: 'services/strategy/dist/main.js',
-      env: { ...nats('strategy'), NETWORK: net },
-      httpPort: 18_082,
+      env: { ...nats('strategy'), HL_NETWORK: net, STRATEGIES_JSON: JSON.stringify(DEMO_STRATEGIES) },
+      httpPort: PORTS.strategy,
     },
     {
       name: 'execution',
       entry: 'services/execution/dist/main.js',
-      env: {
-        ...nats('execution'),
-        NETWORK: net,
-        EXECUTION_MODE: 'sim',
-        SIM_URL: `http://127.0.0.1:${simPort}`,
-      },
-      httpPort: 18_083,
+      env: { ...nats('execution'), ...venue, EXEC_MODE: 'sim', EXEC_PRIVATE_KEY_FILE: wallet.keyFile },
+      httpPort: PORTS.execution,
     },
   ];
 }
@@ -103,9 +135,10 @@ export async function up(opts: UpOptions): Promise<number> {
         .map((s) => `${s.name}(${s.action})`)
         .join(' ')}`,
     );
+    const wallet = demoWallet(dataDir);
     services = startServices(
       opts.repoRoot,
-      serviceSpecs(opts.net, nats.url, nats.passwords),
+      serviceSpecs(opts.net, nats.url, nats.passwords, wallet, opts.portBase),
       join(dataDir, 'logs'),
     );
     say('hyperflow: services (logs in .hyperflow/logs/):');

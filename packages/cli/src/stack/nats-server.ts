@@ -42,8 +42,9 @@ export async function startLocalNats(opts: { configFile: string; dataDir: string
   const bin = findNatsServer();
   if (!bin) throw new CliError(INSTALL_HINT);
   mkdirSync(opts.dataDir, { recursive: true });
+  // nats-server parses an env value as a config value: a password must read as a plain string token
   const passwords = Object.fromEntries(
-    Object.keys(NATS_USERS).map((u) => [u, randomBytes(18).toString('base64url')]),
+    Object.keys(NATS_USERS).map((u) => [u, `p${randomBytes(18).toString('hex')}`]),
   ) as Record<NatsUser, string>;
   const env: NodeJS.ProcessEnv = {
     ...process.env,

@@ -10,6 +10,8 @@ export interface ServiceSpec {
   readonly env: Readonly<Record<string, string>>;
   /** HTTP port of the service's /readyz */
   readonly httpPort: number;
+  /** how to ask whether it is ready, when not the service kit's `GET /readyz` */
+  readonly ready?: { readonly path: string; readonly init: RequestInit };
 }
 
 export type ServiceState = 'missing' | 'starting' | 'ready' | 'not ready' | 'exited';
@@ -55,17 +57,20 @@ export function startServices(
   });
 }
 
-/** Polls /readyz of every running service once and updates its state. */
+/** Asks every running service once whether it is ready and updates its state. */
 export async function pollReadiness(services: readonly RunningService[]): Promise<void> {
   await Promise.all(
     services.map(async (svc) => {
       if (svc.state === 'missing' || svc.state === 'exited') return;
       try {
-        const res = await fetch(`http://127.0.0.1:${svc.spec.httpPort}/readyz`, {
+        const probe = svc.spec.ready ?? { path: '/readyz', init: {} };
+        const res = await fetch(`http://127.0.0.1:${svc.spec.httpPort}${probe.path}`, {
+          ...probe.init,
           signal: AbortSignal.timeout(1000),
         });
+        await res.body?.cancel();
         svc.state = res.ok ? 'ready' : 'not ready';
-        svc.detail = res.ok ? '' : (await res.text()).slice(0, 200);
+        svc.detail = res.ok ? '' : `HTTP ${res.status} on ${probe.path}`;
       } catch {
         if (svc.state !== 'ready') svc.state = 'starting';
         else svc.state = 'not ready';
