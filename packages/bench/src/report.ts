@@ -55,9 +55,12 @@ export function writeReports(results: readonly Result[], m: Machine, jsonUrl: UR
     '|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    'Not measured yet (their services have not landed): tick-to-order latency through the whole pipeline,',
-    'ingest throughput against the JSON.parse + raw publish floor, the budget ledger hot path, RSS per',
-    'service, recovery times. See the benchmarks issue.',
+    'Per-service suites run by the same `npm run bench` (turbo) write their own results beside them:',
+    '`services/ingestor/bench/results/latest.json` (raw frames → JetStream vs the JSON.parse + raw publish floor,',
+    'memory per 100 subscriptions), `services/strategy/bench/results/latest.json` (events/s vs a no-op host,',
+    'tick → signal over NATS vs a plain publish → subscribe) and `services/execution/bench/results/latest.json`',
+    '(signal → order sent vs one JetStream hop). Not measured yet: tick-to-order through the whole pipeline',
+    'with an HDR histogram over 10 000 signals, RSS per service at 1000 subscriptions, recovery times.',
     '',
   ].join('\n');
   writeFileSync(mdUrl, md);
