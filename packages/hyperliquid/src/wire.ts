@@ -50,7 +50,6 @@ export {
   sizeViolation,
 } from './assets/rules.js';
 export {
-  CANDLE_INTERVAL_MS,
   type CandleRange,
   INFO_BASE_URLS,
   type InfoBudget,

@@ -15,7 +15,6 @@ export {
   candlesOnTrade,
   candlesReset,
 } from './candles/aggregator.js';
-export { bucketEnd, bucketStart } from './candles/interval.js';
 export { absUnits, divUnits, fromUnits, mulUnits, scaleBy, toUnits, type Units } from './decimal/decimal.js';
 export { StrategyError } from './errors.js';
 export {

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CANDLE_INTERVAL_MS } from '@hyperflow/contracts';
 import { loadFixture } from '@hyperflow/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  CANDLE_INTERVAL_MS,
   type InfoClient as Client,
   type InfoBudget,
   InfoBudgetError,

@@ -1,4 +1,4 @@
-import type { CandleInterval } from '@hyperflow/contracts';
+import { type CandleInterval, minIntervalMs } from '@hyperflow/contracts';
 import type { z } from 'zod';
 import { HyperliquidError } from '../errors.js';
 import type { WsCandle } from '../ws/messages.js';
@@ -67,27 +67,6 @@ export interface CandleRange {
   /** inclusive, ms */
   readonly endTime: number;
 }
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-/** Interval lengths for paging. 1M uses the shortest month so windows never hold more than asked. */
-export const CANDLE_INTERVAL_MS: Readonly<Record<CandleInterval, number>> = {
-  '1m': MINUTE,
-  '3m': 3 * MINUTE,
-  '5m': 5 * MINUTE,
-  '15m': 15 * MINUTE,
-  '30m': 30 * MINUTE,
-  '1h': HOUR,
-  '2h': 2 * HOUR,
-  '4h': 4 * HOUR,
-  '8h': 8 * HOUR,
-  '12h': 12 * HOUR,
-  '1d': DAY,
-  '3d': 3 * DAY,
-  '1w': 7 * DAY,
-  '1M': 28 * DAY,
-};
 
 /** The part of a RateBudget (budget/port.ts) the info client needs; structural, so any ledger fits. */
 export interface InfoBudget {
@@ -261,7 +240,7 @@ export class InfoClient {
     ) {
       throw new HyperliquidError(`candleSnapshot: bad range [${startTime}, ${endTime}]`);
     }
-    const ivMs = CANDLE_INTERVAL_MS[range.interval];
+    const ivMs = minIntervalMs(range.interval);
     const perRequest = Math.min(
       this.#opts.candlesPerRequest ?? MAX_CANDLES_PER_REQUEST,
       MAX_CANDLES_PER_REQUEST,

@@ -1,6 +1,6 @@
 import type { CandleInterval, SignalCause, TradeEvent } from '@hyperflow/contracts';
+import { candleCloseTime as bucketEnd, candleOpenTime as bucketStart } from '@hyperflow/contracts';
 import { fromUnits, toUnits } from '../decimal/decimal.js';
-import { bucketEnd, bucketStart } from './interval.js';
 
 /** A candle built from trades. Prices and volume are decimal strings, as the venue's. */
 export interface Candle {

@@ -1,3 +1,4 @@
+import { candleCloseTime as bucketEnd, candleOpenTime as bucketStart } from '@hyperflow/contracts';
 import { describe, expect, it } from 'vitest';
 import { trade } from '../test-support/events.js';
 import {
@@ -7,7 +8,6 @@ import {
   candlesOnTrade,
   candlesReset,
 } from './aggregator.js';
-import { bucketEnd, bucketStart } from './interval.js';
 
 const MIN = 60_000;
 const T0 = 1_684_699_200_000; // a whole hour, as in the venue's candleSnapshot fixture
