@@ -24,6 +24,7 @@ export {
   type Priority,
   type RateBudget,
 } from './budget/port.js';
+export { layeredBudget, type SharedIpBudgetOptions, withSharedIpBudget } from './budget/shared-ip.js';
 export { HyperliquidError } from './errors.js';
 export { type BackoffOptions, backoffDelayMs } from './ws/backoff.js';
 export {

@@ -1,19 +1,16 @@
 import { provision } from '@hyperflow/bus';
-import { buckets, subjects } from '@hyperflow/contracts';
+import { subjects } from '@hyperflow/contracts';
 import {
   InfoClient,
   infoBudgetHooks,
   ipWeightBudget,
-  KvLeaseSource,
-  LeasedBudget,
   systemTimers,
   WsPool,
+  withSharedIpBudget,
 } from '@hyperflow/hyperliquid';
 import type { Metrics } from '@hyperflow/service';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { bothBudgets, type MeasuredBudget } from './backfill/budget.js';
+import type { MeasuredBudget } from './backfill/budget.js';
 import { infoRest } from './backfill/info-rest.js';
 import { type IngestorConfig, venueUrls } from './config/config.js';
 import { type PlannedSubscription, planSubscriptions } from './config/plan.js';
@@ -201,20 +198,5 @@ async function restBudget(
   log: Logger,
 ): Promise<MeasuredBudget> {
   const local = ipWeightBudget({ limit: c.REST_WEIGHT_PER_MINUTE, clock, timers: systemTimers });
-  const bucket = buckets(c.STREAM_PREFIX).ratelimit;
-  try {
-    // bind does not check that the bucket exists: ask the stream
-    await (await jetstreamManager(nc)).streams.info(`KV_${bucket}`);
-    const store = await new Kvm(jetstream(nc)).open(bucket);
-    const shared = new LeasedBudget({
-      source: new KvLeaseSource({ store, key: `ip.${c.IP_BUCKET}`, clock }),
-      clock,
-      timers: systemTimers,
-      logger: log,
-    });
-    return bothBudgets(local, shared);
-  } catch (err) {
-    log.warn({ err, bucket }, 'no shared rate ledger: the REST budget is this process alone');
-    return local;
-  }
+  return withSharedIpBudget(local, { nc, bucketPrefix: c.STREAM_PREFIX, ipBucket: c.IP_BUCKET, clock, log });
 }
