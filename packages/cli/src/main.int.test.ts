@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const mainTs = fileURLToPath(new URL('./bin-for-tests.ts', import.meta.url));
+const mainTs = fileURLToPath(new URL('./test-support/bin-for-tests.ts', import.meta.url));
 
 function run(args: string[], timeoutMs = 60_000): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {

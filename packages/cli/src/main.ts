@@ -1,6 +1,11 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { connectBus } from '@hyperflow/bus';
-import { Net } from '@hyperflow/contracts';
+import { Net, subjects } from '@hyperflow/contracts';
+import { sendControl } from './commands/control.js';
+import { schemas } from './commands/schemas.js';
 import { collectStatus, formatStatus } from './commands/status.js';
 import { tap } from './commands/tap.js';
 import { up } from './commands/up.js';
@@ -13,6 +18,11 @@ const USAGE = `usage: hyperflow <command>
                                      start nats-server and every built service, with a live view
   tap <subject> [--json]             print every message on a subject (wildcards allowed)
   status                             health of every running service (NATS micro discovery)
+  halt | resume | reduce-only [--target all|execution|strategy] [--reason text] [--net sim]
+                                     send a control command (halt also cancels every open order)
+  backtest <events.jsonl> --config <strategies.json> [--summary-only] [--no-fills]
+                                     run the strategies over recorded events (same code as live)
+  schemas [name] [--out dir]         print (or write) the JSON Schema of every contract
 
 NATS is found through NATS_URL / NATS_USER / NATS_PASS, or the session of a running 'hyperflow up'.`;
 
@@ -31,6 +41,16 @@ async function connectFromSession() {
     servers: session.url,
     name: 'hyperflow-cli',
     ...(session.user ? { user: session.user, pass: session.pass } : {}),
+  });
+}
+
+/** The strategy service's backtest CLI, built, with this process's terminal. */
+function runStrategyCli(args: string[]): Promise<number> {
+  const entry = `${repoRoot}services/strategy/dist/cli/backtest.js`;
+  if (!existsSync(entry)) throw new CliError(`${entry} is not built: run npm run build`);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [entry, ...args], { stdio: 'inherit' });
+    child.once('exit', (code) => resolve(code ?? 1));
   });
 }
 
@@ -76,6 +96,36 @@ export async function main(args: string[]): Promise<number> {
         );
         await nc.drain();
         return 0;
+      }
+      case 'halt':
+      case 'resume':
+      case 'reduce-only': {
+        const net = Net.safeParse(flag(rest, '--net') ?? 'sim');
+        if (!net.success) throw new CliError('--net must be one of sim, testnet, mainnet');
+        const target = flag(rest, '--target') ?? 'all';
+        if (target !== 'all' && target !== 'execution' && target !== 'strategy') {
+          throw new CliError('--target must be one of all, execution, strategy');
+        }
+        const nc = await connectFromSession();
+        const sent = await sendControl({
+          nc,
+          net: net.data,
+          type: command === 'reduce-only' ? 'reduceOnly' : command,
+          target,
+          reason: flag(rest, '--reason') ?? `${command} from the hyperflow CLI`,
+          by: `cli:${userInfo().username}`,
+          nowMs: Date.now(),
+        });
+        process.stdout.write(`sent ${sent.type} to ${subjects(net.data).control(target)} (${sent.id})\n`);
+        await nc.drain();
+        return 0;
+      }
+      case 'backtest':
+        return await runStrategyCli(rest);
+      case 'schemas': {
+        const name = rest.find((a, i) => !a.startsWith('--') && rest[i - 1] !== '--out');
+        const outDir = flag(rest, '--out');
+        return schemas({ ...(name ? { name } : {}), ...(outDir ? { outDir } : {}), out: process.stdout });
       }
       case undefined:
       case 'help':

@@ -1,4 +1,4 @@
 // Runs the CLI from source (tests spawn it with `node --conditions=source --import tsx`).
-import { main } from './main.js';
+import { main } from '../main.js';
 
 process.exitCode = await main(process.argv.slice(2));
