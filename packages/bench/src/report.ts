@@ -15,6 +15,16 @@ export interface Result {
   /** the issue's target, in words, and whether this run meets it */
   readonly target: string;
   readonly meetsTarget: boolean;
+  /** extra table printed under the main one (e.g. percentiles and the per-hop split) */
+  readonly detail?: Detail;
+}
+
+/** A table of its own in BENCHMARKS.md (and kept in the JSON): title, a note, rows of cells. */
+export interface Detail {
+  readonly title: string;
+  readonly note?: string;
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly string[])[];
 }
 
 export interface Machine {
@@ -55,15 +65,29 @@ export function writeReports(results: readonly Result[], m: Machine, jsonUrl: UR
     '|---|---|---|---|---|---|---|',
     ...rows,
     '',
+    ...results.flatMap((r) => (r.detail === undefined ? [] : detailLines(r.detail))),
     'Per-service suites run by the same `npm run bench` (turbo) write their own results beside them:',
     '`services/ingestor/bench/results/latest.json` (raw frames → JetStream vs the JSON.parse + raw publish floor,',
     'memory per 100 subscriptions), `services/strategy/bench/results/latest.json` (events/s vs a no-op host,',
     'tick → signal over NATS vs a plain publish → subscribe) and `services/execution/bench/results/latest.json`',
-    '(signal → order sent vs one JetStream hop). Not measured yet: tick-to-order through the whole pipeline',
-    'with an HDR histogram over 10 000 signals, RSS per service at 1000 subscriptions, recovery times.',
+    '(signal → order sent vs one JetStream hop). Not measured yet: RSS per service at 1000 subscriptions,',
+    'recovery times.',
     '',
   ].join('\n');
   writeFileSync(mdUrl, md);
+}
+
+function detailLines(d: Detail): string[] {
+  const cells = (cs: readonly string[]) => `| ${cs.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`;
+  return [
+    `## ${d.title}`,
+    '',
+    ...(d.note === undefined ? [] : [d.note, '']),
+    cells(d.header),
+    `|${d.header.map(() => '---').join('|')}|`,
+    ...d.rows.map(cells),
+    '',
+  ];
 }
 
 function fmt(v: number): string {

@@ -39,4 +39,39 @@ describe('bench reports', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("prints a result's detail table under the main table, and keeps it in the JSON", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+    try {
+      const json = pathToFileURL(join(dir, 'latest.json'));
+      const md = pathToFileURL(join(dir, 'BENCHMARKS.md'));
+      const detailed: Result = {
+        ...result,
+        suite: 'pipeline',
+        detail: {
+          title: 'Tick-to-order',
+          note: '10 signals, closed loop.',
+          header: ['figure', 'p50 ms', 'p99 ms'],
+          rows: [
+            ['total', '1.000', '2.000'],
+            ['hop: a | b', '0.500', '0.900'],
+          ],
+        },
+      };
+      writeReports([detailed], m, json, md);
+      expect(JSON.parse(readFileSync(json, 'utf8')).results[0].detail.rows).toHaveLength(2);
+      const text = readFileSync(md, 'utf8');
+      const table = text.indexOf('| suite | figure |');
+      const section = text.indexOf('## Tick-to-order');
+      expect(table).toBeGreaterThan(-1);
+      expect(section).toBeGreaterThan(table);
+      expect(text).toContain(
+        '## Tick-to-order\n\n10 signals, closed loop.\n\n| figure | p50 ms | p99 ms |\n|---|---|---|\n| total | 1.000 | 2.000 |\n',
+      );
+      // a cell's own pipe must not split the row
+      expect(text).toContain('| hop: a \\| b | 0.500 | 0.900 |');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,12 +1,14 @@
 // `npm run bench`: runs every suite, prints each figure against its baseline and target, and
 // writes bench/results/latest.json and BENCHMARKS.md. A benchmark never fails CI.
 import { machine, type Result, writeReports } from './report.js';
+import { pipelineSuite } from './suites/pipeline.js';
 import { publishSuite } from './suites/publish.js';
 import { signingSuite } from './suites/signing.js';
 
 const suites: [string, () => Promise<Result[]>][] = [
   ['signing', signingSuite],
   ['publish', publishSuite],
+  ['pipeline', pipelineSuite],
 ];
 
 const results: Result[] = [];
@@ -16,8 +18,9 @@ for (const [name, suite] of suites) {
     for (const r of await suite()) {
       results.push(r);
       console.log(
-        `  ${r.name}: ${r.value.toFixed(1)} ${r.unit} vs ${r.baseline} ${r.baselineValue.toFixed(1)} → ${r.ratio.toFixed(2)}× (target ${r.target}: ${r.meetsTarget ? 'met' : 'NOT met'})`,
+        `  ${r.name}: ${r.value.toFixed(r.value < 10 ? 3 : 1)} ${r.unit} vs ${r.baseline} ${r.baselineValue.toFixed(r.baselineValue < 10 ? 3 : 1)} → ${r.ratio.toFixed(2)}× (target ${r.target}: ${r.meetsTarget ? 'met' : 'NOT met'})`,
       );
+      if (r.detail) for (const row of r.detail.rows) console.log(`    ${row.join(' | ')}`);
     }
   } catch (err) {
     console.error(`bench: ${name} failed: ${(err as Error).message}`);
