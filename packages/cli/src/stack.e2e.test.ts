@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -36,6 +37,16 @@ function up(seconds: number): Promise<{ code: number | null; out: string }> {
   });
 }
 
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 const total = (view: string, kind: string) =>
   Number(new RegExp(`^\\s+${kind}\\s+\\d+\\s+(\\d+)$`, 'm').exec(view)?.[1] ?? 0);
 
@@ -55,5 +66,10 @@ describe('hyperflow up: the whole pipeline against the simulator', () => {
     expect(view).toContain('ingestor-0=connected');
     expect(out).toContain('hyperflow: stopped.');
     expect(code).toBe(0);
+    // nothing left behind: no service answers on its port, nats-server is gone
+    for (const port of [28080, 28081, 28082, 28083])
+      expect(await listening(port), `port ${port}`).toBe(false);
+    const natsPort = Number(/nats-server ready at nats:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1]);
+    expect(await listening(natsPort), 'nats-server').toBe(false);
   });
 });
