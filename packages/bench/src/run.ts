@@ -1,6 +1,7 @@
 // `npm run bench`: runs every suite, prints each figure against its baseline and target, and
 // writes bench/results/latest.json and BENCHMARKS.md. A benchmark never fails CI.
 import { machine, type Result, writeReports } from './report.js';
+import { ledgerSuite } from './suites/ledger.js';
 import { pipelineSuite } from './suites/pipeline.js';
 import { publishSuite } from './suites/publish.js';
 import { signingSuite } from './suites/signing.js';
@@ -8,6 +9,7 @@ import { signingSuite } from './suites/signing.js';
 const suites: [string, () => Promise<Result[]>][] = [
   ['signing', signingSuite],
   ['publish', publishSuite],
+  ['ledger', ledgerSuite],
   ['pipeline', pipelineSuite],
 ];
 
