@@ -8,4 +8,5 @@ export {
   startNatsBinary,
   TestkitError,
 } from './nats.js';
+export { waitFor } from './wait.js';
 export { type FakeWsServer, startFakeWsServer } from './ws-server.js';

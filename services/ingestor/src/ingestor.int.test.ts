@@ -9,7 +9,7 @@ import {
   subjects,
 } from '@hyperflow/contracts';
 import { loadConfig } from '@hyperflow/service';
-import { testScope } from '@hyperflow/testkit';
+import { waitFor as kitWaitFor, testScope } from '@hyperflow/testkit';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
@@ -28,18 +28,8 @@ declare module 'vitest' {
 
 const KIB = 1024;
 
-/** Polls until `check` holds (brokers and sockets are asynchronous). */
-async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 8000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const waitFor = (check: () => boolean | Promise<boolean>, what: string, timeoutMs = 8000) =>
+  kitWaitFor(check, timeoutMs, what);
 
 interface Seen {
   subject: string;

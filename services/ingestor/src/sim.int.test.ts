@@ -13,7 +13,7 @@ import {
 } from '@hyperflow/contracts';
 import { loadConfig } from '@hyperflow/service';
 import { type SimulatorHandle, startSimulator } from '@hyperflow/simulator';
-import { testScope } from '@hyperflow/testkit';
+import { waitFor as kitWaitFor, testScope } from '@hyperflow/testkit';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
@@ -29,17 +29,8 @@ declare module 'vitest' {
 
 const KIB = 1024;
 
-async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const waitFor = (check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) =>
+  kitWaitFor(check, timeoutMs, what);
 
 let nc: NatsConnection;
 let sim: SimulatorHandle;

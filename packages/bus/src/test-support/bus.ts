@@ -1,5 +1,5 @@
 import { type Subjects, subjects } from '@hyperflow/contracts';
-import { testScope } from '@hyperflow/testkit';
+import { waitFor as kitWaitFor, testScope } from '@hyperflow/testkit';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { inject } from 'vitest';
@@ -75,10 +75,6 @@ export async function deleteScoped(nc: NatsConnection, prefix: string): Promise<
 }
 
 /** Polls until `check` returns true (tests only: real brokers are asynchronous). */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs}ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** The test kit's poll, with this suite's default timeout. */
+export const waitFor = (check: () => boolean | Promise<boolean>, timeoutMs = 5000) =>
+  kitWaitFor(check, timeoutMs);

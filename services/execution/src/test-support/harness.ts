@@ -5,7 +5,7 @@ import { BboEvent, MidsEvent, OrderEvent, type SignalEmitted, streams, subjects 
 import { InfoClient } from '@hyperflow/hyperliquid';
 import { createMetrics } from '@hyperflow/service';
 import { type SimulatorHandle, startSimulator } from '@hyperflow/simulator';
-import { testScope } from '@hyperflow/testkit';
+import { waitFor as kitWaitFor, testScope } from '@hyperflow/testkit';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Wallet } from 'ethers';
@@ -209,10 +209,6 @@ export async function harness(label: string) {
 export type Harness = Awaited<ReturnType<typeof harness>>;
 
 /** Polls until `check` holds (brokers and sockets are asynchronous). */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** The test kit's poll, with this suite's default timeout. */
+export const waitFor = (check: () => boolean | Promise<boolean>, timeoutMs = 8000) =>
+  kitWaitFor(check, timeoutMs);

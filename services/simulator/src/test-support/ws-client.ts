@@ -1,3 +1,4 @@
+import { waitFor as kitWaitFor } from '@hyperflow/testkit';
 // Test-only: a plain `ws` client that records every frame and waits for matching ones.
 import WebSocket from 'ws';
 
@@ -80,10 +81,6 @@ export const isChannel = (name: string) => (r: Received) =>
   (r.json as { channel?: string } | undefined)?.channel === name;
 
 /** Polls `cond` until true or the timeout passes (tests that wait on the server's timers). */
-export async function waitFor(cond: () => boolean, timeoutMs = 5000): Promise<void> {
-  const until = performance.now() + timeoutMs;
-  while (!cond()) {
-    if (performance.now() > until) throw new Error(`condition not met in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** The test kit's poll, with this suite's default timeout. */
+export const waitFor = (check: () => boolean | Promise<boolean>, timeoutMs = 5000) =>
+  kitWaitFor(check, timeoutMs);

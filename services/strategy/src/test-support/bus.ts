@@ -1,6 +1,6 @@
 import { provision } from '@hyperflow/bus';
 import { type Subjects, streams, subjects } from '@hyperflow/contracts';
-import { testScope } from '@hyperflow/testkit';
+import { waitFor as kitWaitFor, testScope } from '@hyperflow/testkit';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { inject } from 'vitest';
@@ -63,10 +63,6 @@ export async function testBus(label: string): Promise<TestBus> {
 }
 
 /** Polls until `check` holds (brokers are asynchronous). */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`waitFor: timed out after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** The test kit's poll, with this suite's default timeout. */
+export const waitFor = (check: () => boolean | Promise<boolean>, timeoutMs = 10_000) =>
+  kitWaitFor(check, timeoutMs);
