@@ -97,4 +97,34 @@ describe('event store', () => {
     expect(retry).toEqual(first);
     expect((await es.read(a)).events).toHaveLength(2);
   });
+
+  it('rejectDuplicates: an already-stored msgId under a stale expectation is a conflict, not a success', async () => {
+    bus = await testBus('esdup');
+    const es = await store(bus);
+    const a = bus.subj.order('A');
+    const msgIds = ['A-1', 'A-2'];
+    await es.append(a, [ev('requested', 1), ev('submitted', 2)], { expectedLastSubjectSeq: 0, msgIds });
+    // the server de-duplicates before it checks the expectation: without the option, an append
+    // decided on an empty subject (0) "succeeds" because its events are already there
+    const stale = { expectedLastSubjectSeq: 0, msgIds };
+    expect(await es.append(a, [ev('requested', 1), ev('submitted', 2)], stale)).toEqual({
+      seqs: [1, 2],
+      lastSeq: 2,
+    });
+    const err = await es
+      .append(a, [ev('requested', 1), ev('submitted', 2)], { ...stale, rejectDuplicates: true })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConcurrencyError);
+    expect(err).toMatchObject({ subject: a, expectedLastSubjectSeq: 0, appended: [] });
+    // a new event behind a duplicate is not written either
+    const mixed = await es
+      .append(a, [ev('requested', 1), ev('filled', 3)], {
+        expectedLastSubjectSeq: 0,
+        msgIds: ['A-1', 'A-3'],
+        rejectDuplicates: true,
+      })
+      .catch((e: unknown) => e);
+    expect(mixed).toBeInstanceOf(ConcurrencyError);
+    expect((await es.read(a)).events.map((e) => e.event.n)).toEqual([1, 2]);
+  });
 });

@@ -25,6 +25,13 @@ export interface AppendOptions {
   readonly expectedLastSubjectSeq: number;
   /** idempotency keys, one per event, so a retried append de-duplicates */
   readonly msgIds?: readonly string[];
+  /**
+   * The server answers a msgId it already stored as a duplicate before it checks the expected
+   * sequence, so a stale expectation whose events were already written "succeeds". With this set,
+   * a duplicate ack is a ConcurrencyError instead (`appended`: what this call wrote before it), for
+   * a caller that decided on a state it did not read (an optimistic append to an empty subject).
+   */
+  readonly rejectDuplicates?: boolean;
 }
 
 export interface AppendResult {
@@ -94,9 +101,13 @@ async function append<S extends z.ZodType>(
         expect: { lastSubjectSequence: expected },
         ...(msgID !== undefined ? { msgID } : {}),
       });
+      if (ack.duplicate && opts.rejectDuplicates === true) {
+        throw new ConcurrencyError(subject, expected, undefined, [...seqs]);
+      }
       seqs.push(ack.seq);
       expected = ack.seq;
     } catch (err) {
+      if (err instanceof ConcurrencyError) throw err;
       if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamWrongLastSequence) {
         const actual = /(\d+)\s*$/.exec(err.message)?.[1];
         const actualSeq = actual === undefined ? undefined : Number(actual);

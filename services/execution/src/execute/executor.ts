@@ -9,6 +9,7 @@ import { cloidForSignal, type Sha256Hex } from '../order/cloid.js';
 import {
   decide,
   evolve,
+  initialOrderState,
   isTerminal,
   needsResolution,
   type OrderCommand,
@@ -29,7 +30,12 @@ export interface OrderStore {
   append(
     subject: string,
     events: readonly OrderEvent[],
-    opts: { readonly expectedLastSubjectSeq: number; readonly msgIds?: readonly string[] },
+    opts: {
+      readonly expectedLastSubjectSeq: number;
+      readonly msgIds?: readonly string[];
+      /** a msgId already stored is a concurrency error, not a de-duplicated success */
+      readonly rejectDuplicates?: boolean;
+    },
   ): Promise<{ readonly lastSeq: number }>;
   read(
     subject: string,
@@ -78,8 +84,16 @@ interface Ctx {
   readonly subject: string;
   state: OrderState;
   lastSeq: number;
+  /** the state was assumed empty, not read: a refused first append means "read it and start over" */
+  optimistic?: boolean;
   /** the venue order the risk check passed, signed as checked (not rebuilt at a newer mid) */
   checked?: VenueOrder;
+}
+
+/** A concurrency error that wrote none of its batch (the bus's ConcurrencyError lists what it wrote in `appended`). */
+function wroteNothing(err: unknown): boolean {
+  const appended = (err as { readonly appended?: unknown } | null)?.appended;
+  return Array.isArray(appended) && appended.length === 0;
 }
 
 function intentOf(r: OrderRequested): OrderIntent {
@@ -111,10 +125,44 @@ export class Executor {
     return cloidForSignal(signal.id, this.#o.sha256Hex);
   }
 
-  /** A signal from the SIGNALS stream. Idempotent: a redelivered signal continues its order, never doubles it. */
-  handleSignal(signal: SignalEmitted): Promise<HandleResult> {
+  /**
+   * A signal from the SIGNALS stream. Idempotent: a redelivered signal continues its order, never
+   * doubles it. `firstDelivery`: the subject is almost surely empty, so decide on the empty state
+   * without reading it and append expecting an empty subject; if it was not (a redelivery, another
+   * writer), nothing was written and the signal takes the normal path (read, then decide).
+   */
+  handleSignal(
+    signal: SignalEmitted,
+    opts: { readonly firstDelivery?: boolean } = {},
+  ): Promise<HandleResult> {
     const orderId = this.orderIdFor(signal);
-    return this.#locked(orderId, () => this.#guard(orderId, (ctx) => this.#fromSignal(ctx, signal)));
+    return this.#locked(orderId, async () => {
+      if (opts.firstDelivery === true) {
+        const r = await this.#optimistic(orderId, signal);
+        if (r !== undefined) return r;
+      }
+      return this.#guard(orderId, (ctx) => this.#fromSignal(ctx, signal));
+    });
+  }
+
+  /** undefined: the subject already had events and nothing was written; read it and start over. */
+  async #optimistic(orderId: string, signal: SignalEmitted): Promise<HandleResult | undefined> {
+    const ctx: Ctx = {
+      orderId,
+      subject: this.#o.subjects.order(orderId),
+      state: initialOrderState(),
+      lastSeq: 0,
+      optimistic: true,
+    };
+    try {
+      const outcome = await this.#fromSignal(ctx, signal);
+      return { orderId, status: ctx.state.status, outcome };
+    } catch (err) {
+      if (!this.#o.isConcurrencyError(err)) throw err;
+      // the first append was refused whole: the assumption was wrong, no harm done
+      if (ctx.optimistic === true && wroteNothing(err)) return undefined;
+      return { orderId, status: ctx.state.status, outcome: 'lostRace' };
+    }
   }
 
   /** Continues an order from its record (recovery after a crash, an unknown outcome, a restart). */
@@ -211,8 +259,13 @@ export class Executor {
     const { lastSeq } = await this.#o.store.append(ctx.subject, events, {
       expectedLastSubjectSeq: ctx.lastSeq,
       msgIds: events.map((e) => e.id),
+      // the server answers an id it already stored as a duplicate before it checks the expected
+      // sequence: one of our step ids already there means another writer took this step (or, on an
+      // optimistic append, that the subject was not empty), never that ours landed
+      rejectDuplicates: true,
     });
     ctx.lastSeq = lastSeq;
+    ctx.optimistic = false;
     for (const e of events) {
       const before = ctx.state;
       ctx.state = evolve(before, e);

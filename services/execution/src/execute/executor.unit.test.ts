@@ -105,6 +105,46 @@ describe('executor', () => {
     expect(types(store)).toHaveLength(5);
   });
 
+  it('first delivery skips the read; redeliveries after the optimistic append still yield one order', async () => {
+    const { ex, store, exchange, signer } = setup();
+    const first = await ex.handleSignal(signal(), { firstDelivery: true });
+    expect(first.outcome).toBe('recorded');
+    expect(store.reads).toBe(0);
+    expect(types(store)).toEqual([
+      'orderRequested',
+      'orderRiskChecked',
+      'orderSigned',
+      'orderSubmitted',
+      'orderResting',
+    ]);
+    // a redelivery, and the same signal seen as a first delivery again (a replay, a second consumer):
+    // the optimistic append finds the subject taken, writes nothing, and the normal path reads it
+    const again = await ex.handleSignal(signal());
+    const replayed = await ex.handleSignal(signal(), { firstDelivery: true });
+    expect([again.outcome, replayed.outcome]).toEqual(['duplicate', 'duplicate']);
+    expect(store.reads).toBe(2);
+    expect(exchange.sent).toHaveLength(1);
+    expect(signer.signed).toBe(1);
+    expect(types(store)).toHaveLength(5);
+  });
+
+  it('two writers, both optimistic on a first delivery: one order, one send', async () => {
+    const store = new MemoryStore();
+    const exchange = new FakeExchange();
+    const a = setup({ store, exchange });
+    const b = setup({ store, exchange });
+    const [ra, rb] = await Promise.all([
+      a.ex.handleSignal(signal(), { firstDelivery: true }),
+      b.ex.handleSignal(signal(), { firstDelivery: true }),
+    ]);
+    // the refused one reads and continues the order like a redelivery: whichever appends the next
+    // step first owns it, the other loses that race
+    expect([ra.outcome, rb.outcome]).toContain('lostRace');
+    expect(exchange.sent).toHaveLength(1);
+    expect(types(store).filter((t) => t === 'orderRequested')).toHaveLength(1);
+    expect(types(store).filter((t) => t === 'orderSubmitted')).toHaveLength(1);
+  });
+
   it('two writers on one order: the second append is refused and only one sends', async () => {
     const store = new MemoryStore();
     const exchange = new FakeExchange();

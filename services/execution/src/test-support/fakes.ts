@@ -8,6 +8,8 @@ import type { ExchangePort, OrderSigner, SendResult } from '../submit/ports.js';
 
 export class FakeConcurrencyError extends Error {
   override name = 'FakeConcurrencyError';
+  /** like the bus's ConcurrencyError: what the refused append wrote (this store writes all or nothing) */
+  readonly appended: readonly number[] = [];
 }
 
 export const sha256Hex = (t: string) => createHash('sha256').update(t).digest('hex');
@@ -31,7 +33,11 @@ export class MemoryStore implements OrderStore {
     return { lastSeq: this.seq };
   }
 
+  /** read calls made (the optimistic first-delivery path skips the read) */
+  reads = 0;
+
   async read(subject: string) {
+    this.reads += 1;
     await Promise.resolve();
     const events = [...(this.subjects.get(subject) ?? [])];
     return { events, lastSeq: events.at(-1)?.seq ?? 0 };
