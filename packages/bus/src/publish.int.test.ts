@@ -92,4 +92,29 @@ describe('publisher', () => {
     expect(failures[0]?.err).toBeInstanceOf(BusError);
     expect(await countOn(bus, good)).toBe(2);
   });
+
+  it('fast path: a message nobody acks fails at its timeout, counted, and flush() still returns', async () => {
+    bus = await testBus('fasttimeout');
+    const failures: string[] = [];
+    const fast = createFastPublisher(bus.nc, { timeoutMs: 50, onError: (err) => failures.push(err.message) });
+    const silent = `${bus.root}x.silent`;
+    // a plain subscriber: the server has a responder, so no 503, but no stream ever acks
+    const sub = bus.nc.subscribe(silent);
+    await fast.publish(silent, TradeEvent, trade('s'), { msgId: 's' });
+    const stats = await fast.flush();
+    sub.unsubscribe();
+    expect(stats).toMatchObject({ sent: 1, acked: 0, failed: 1, inFlight: 0 });
+    expect(failures[0]).toMatch(/no ack within the timeout/);
+  });
+
+  it('fast path: an empty msgId is refused and counted, never sent without de-duplication', async () => {
+    bus = await testBus('fastnoid');
+    const failures: BusError[] = [];
+    const fast = createFastPublisher(bus.nc, { onError: (err) => failures.push(err) });
+    const subject = bus.subj.trade('BTC');
+    await fast.publish(subject, TradeEvent, trade('n'), { msgId: '' });
+    expect(await fast.flush()).toMatchObject({ sent: 1, acked: 0, failed: 1, inFlight: 0 });
+    expect(failures[0]?.message).toMatch(/empty msgId/);
+    expect(await countOn(bus, subject)).toBe(0);
+  });
 });

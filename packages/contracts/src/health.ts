@@ -38,7 +38,8 @@ export const FeedGapDetected = z.object({
   subscriptions: z.array(FeedSubscription),
   fromMs: EpochMs,
   toMs: EpochMs,
-  reason: z.enum(['reconnect', 'stale', 'resubscribe', 'startup']),
+  /** `overflow`: the ingestor's bounded publish queue was full and it dropped live data (counted) */
+  reason: z.enum(['reconnect', 'stale', 'resubscribe', 'startup', 'overflow']),
   /** whether a REST backfill of trades/candles for the window was published */
   backfilled: z.boolean(),
 });

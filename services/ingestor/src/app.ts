@@ -155,6 +155,7 @@ export async function startIngestor(o: StartIngestorOptions): Promise<RunningIng
     fallback: poller,
     fallbackAfterMs: c.FALLBACK_AFTER_MS,
     backfillMaxMs: c.BACKFILL_MAX_MS,
+    maxPublishQueue: c.PUBLISH_QUEUE_MAX,
     ...(recorder ? { recorder } : {}),
     ...(o.onReadiness ? { onReadiness: o.onReadiness } : {}),
   });

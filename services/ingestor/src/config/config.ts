@@ -82,6 +82,8 @@ export const IngestorConfig = z
     BACKFILL_MAX_MS: envInt({ min: 0 }).default(3_600_000),
     /** JSONL file of raw frames with receive times (replayable by the simulator); unset = off */
     RECORD_PATH: z.string().optional(),
+    /** market batches (about one per frame) waiting for the bus; past it live data is dropped, counted and gap-marked */
+    PUBLISH_QUEUE_MAX: envInt({ min: 1 }).default(50_000),
   })
   .superRefine((c, ctx) => {
     if (c.HL_NETWORK === 'sim' && (c.HL_WS_URL === undefined || c.HL_REST_URL === undefined)) {

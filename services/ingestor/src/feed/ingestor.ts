@@ -45,6 +45,8 @@ export interface IngestorMetrics {
   published(type: MarketEvent['type'], source: EventSource, latencyMs: number): void;
   duplicateSkipped(source: EventSource): void;
   publishFailed(kind: 'market' | 'health' | 'dlq'): void;
+  /** market events dropped because the publish queue was full (a gap marker covers them) */
+  publishDropped(source: EventSource, events: number): void;
   deadLetter(reason: string): void;
   reconnect(): void;
   gap(reason: FeedGapDetected['reason']): void;
@@ -57,6 +59,7 @@ export const noopMetrics: IngestorMetrics = {
   published() {},
   duplicateSkipped() {},
   publishFailed() {},
+  publishDropped() {},
   deadLetter() {},
   reconnect() {},
   gap() {},
@@ -92,6 +95,21 @@ export interface IngestorOptions {
   readonly onReadiness?: (ready: boolean, reason: string) => void;
   /** ids remembered to skip re-publishing (default 100 000) */
   readonly recentIdCapacity?: number;
+  /**
+   * Market batches (one per frame, backfill or poll) allowed to wait for the bus (default 50 000).
+   * Past it, live and polled batches are dropped, counted (`publishDropped`), and covered by one
+   * `overflow` gap marker (with a REST backfill where possible) once the queue is half empty again.
+   */
+  readonly maxPublishQueue?: number;
+}
+
+/** what was dropped while the publish queue was full, until its gap marker goes out */
+interface Overflow {
+  fromMs: number;
+  toMs: number;
+  readonly subs: Set<SubState>;
+  /** a frame that could not be attributed to one subscription: the marker covers them all */
+  all: boolean;
 }
 
 /** venue frame payloads kept in a dead letter at most this long (contract: truncated past 64 KiB) */
@@ -138,10 +156,17 @@ export class Ingestor {
   /** market publishes run one batch after another, so the stream keeps the venue's order */
   private chain: Promise<void> = Promise.resolve();
   private queuedBatches = 0;
+  private readonly maxPublishQueue: number;
+  private overflow: Overflow | undefined;
+  private dropped = 0;
 
   constructor(private readonly o: IngestorOptions) {
     this.metrics = o.metrics ?? noopMetrics;
     this.recent = new RecentIds(o.recentIdCapacity ?? 100_000);
+    this.maxPublishQueue = o.maxPublishQueue ?? 50_000;
+    if (!Number.isInteger(this.maxPublishQueue) || this.maxPublishQueue < 1) {
+      throw new RangeError(`maxPublishQueue must be >= 1: ${this.maxPublishQueue}`);
+    }
     this.startedAtMs = Math.floor(o.clock.now());
     this.subs = o.plan.map((plan) => ({
       plan,
@@ -310,7 +335,7 @@ export class Ingestor {
       );
       return;
     }
-    if (result.events.length > 0) void this.publishEvents(result.events, 'ws');
+    if (result.events.length > 0) void this.publishEvents(result.events, 'ws', s);
   }
 
   /**
@@ -328,18 +353,59 @@ export class Ingestor {
     return this.queuedBatches;
   }
 
+  /** Market events dropped so far because the publish queue was full. */
+  get publishDropped(): number {
+    return this.dropped;
+  }
+
   /**
    * Publishes events not published recently, after every batch queued before them (live frames,
-   * backfills and polls share one queue); resolves when this batch is handed to the bus.
+   * backfills and polls share one queue); resolves when this batch is handed to the bus, or at
+   * once when the queue is full and the batch is dropped (counted, and covered by a gap marker).
+   * A backfill is never dropped: it is what fills such gaps. `sub`: the subscription it came from.
    */
-  publishEvents(events: readonly MarketEvent[], source: EventSource): Promise<void> {
+  publishEvents(events: readonly MarketEvent[], source: EventSource, sub?: SubState): Promise<void> {
+    if (source !== 'backfill' && this.queuedBatches >= this.maxPublishQueue) {
+      this.drop(events, source, sub);
+      return Promise.resolve();
+    }
     this.queuedBatches += 1;
     const p = this.chain.then(() => this.publishBatch(events, source));
     this.chain = p.finally(() => {
       this.queuedBatches -= 1;
+      // half empty again (not merely one slot free, which would mark a gap per batch under load)
+      if (this.overflow !== undefined && this.queuedBatches <= Math.floor(this.maxPublishQueue / 2)) {
+        this.overflowEnded();
+      }
     });
     this.track(this.chain);
     return p;
+  }
+
+  private drop(events: readonly MarketEvent[], source: EventSource, sub: SubState | undefined): void {
+    this.dropped += events.length;
+    this.metrics.publishDropped(source, events.length);
+    const now = this.o.clock.now();
+    let fromMs = now;
+    for (const e of events) fromMs = Math.min(fromMs, e.recvTsMs);
+    if (this.overflow === undefined) {
+      this.overflow = { fromMs, toMs: now, subs: new Set(), all: false };
+      this.o.log.warn({ queue: this.queuedBatches, source }, 'publish queue full: dropping market data');
+    }
+    const o = this.overflow;
+    o.fromMs = Math.min(o.fromMs, fromMs);
+    o.toMs = Math.max(o.toMs, now);
+    if (sub === undefined) o.all = true;
+    else o.subs.add(sub);
+  }
+
+  /** The queue has drained: one gap marker (and backfill) for everything dropped meanwhile. */
+  private overflowEnded(): void {
+    const o = this.overflow;
+    if (o === undefined) return;
+    this.overflow = undefined;
+    const subs = o.all || o.subs.size === 0 ? this.subs : [...o.subs];
+    this.track(this.gap({ fromMs: o.fromMs, toMs: o.toMs }, 'overflow', subs));
   }
 
   private async publishBatch(events: readonly MarketEvent[], source: EventSource): Promise<void> {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { planSubscriptions } from '../config/plan.js';
 import { silentLogger } from '../ports.js';
 import { FakeFeed, FakeRest, frames, ManualTime, RecordingSink, settle } from '../test-support/fakes.js';
-import { type Fallback, Ingestor } from './ingestor.js';
+import { type Fallback, Ingestor, noopMetrics } from './ingestor.js';
 
 const plan = planSubscriptions({
   coins: ['BTC'],
@@ -250,5 +250,60 @@ describe('Ingestor', () => {
       'trade:sim:BTC:1001:3',
     ]);
     expect(ingestor.publishQueue).toBe(0);
+  });
+
+  it('given the publish queue is full, then live frames are dropped, counted, and covered by one overflow gap marker', async () => {
+    const time = new ManualTime();
+    const sink = new RecordingSink();
+    const feed = new FakeFeed();
+    const drops: [string, number][] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const original = sink.market;
+    (sink as { market: typeof sink.market }).market = async (subject, event) => {
+      await gate;
+      await original(subject, event);
+    };
+    const ingestor = new Ingestor({
+      net: 'sim',
+      subjects: subjects('sim'),
+      instance: 'ing-1',
+      plan,
+      feed,
+      sink,
+      clock: time,
+      timers: time,
+      log: silentLogger,
+      rest: new FakeRest(),
+      metrics: { ...noopMetrics, publishDropped: (source, n) => drops.push([source, n]) },
+      maxPublishQueue: 2,
+    });
+    ingestor.onOpen();
+    await settle();
+    ingestor.onData('trades', [frames.trade('BTC', 1, 1000)], tradesKey);
+    ingestor.onData('trades', [frames.trade('BTC', 2, 1001)], tradesKey);
+    // the bus is stuck: two batches wait, the third frame (two trades) does not fit
+    ingestor.onData('trades', [frames.trade('BTC', 3, 1002), frames.trade('BTC', 4, 1002)], tradesKey);
+    await settle();
+    expect(ingestor.publishQueue).toBe(2);
+    expect(ingestor.publishDropped).toBe(2);
+    expect(drops).toEqual([['ws', 2]]);
+    expect(sink.gaps()).toHaveLength(0);
+
+    release();
+    await ingestor.drain();
+    expect(sink.markets.map((m) => m.event.id)).toEqual(['trade:sim:BTC:1000:1', 'trade:sim:BTC:1001:2']);
+    const gaps = sink.gaps();
+    expect(gaps).toHaveLength(1);
+    expect(gaps[0]).toMatchObject({ reason: 'overflow', instance: 'ing-1' });
+    expect(gaps[0]?.subscriptions).toEqual([{ channel: 'trades', coin: 'BTC' }]);
+    for (const h of sink.healths) parse(HealthEvent, h.event);
+    // room again: the next frame is published
+    ingestor.onData('trades', [frames.trade('BTC', 5, 1003)], tradesKey);
+    await ingestor.drain();
+    expect(sink.markets.at(-1)?.event.id).toBe('trade:sim:BTC:1003:5');
+    expect(ingestor.publishDropped).toBe(2);
   });
 });

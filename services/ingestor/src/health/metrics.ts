@@ -42,6 +42,11 @@ export function prometheusMetrics(m: Metrics, sources: GaugeSources): IngestorMe
     help: 'Publishes that did not land',
     labelNames: ['kind'],
   });
+  const dropped = m.counter({
+    name: 'ingestor_events_dropped_total',
+    help: 'Market events dropped because the publish queue was full (each run of drops gets a gap marker)',
+    labelNames: ['source'],
+  });
   const dlq = m.counter({
     name: 'ingestor_dead_letters_total',
     help: 'Frames sent to the DLQ',
@@ -114,6 +119,7 @@ export function prometheusMetrics(m: Metrics, sources: GaugeSources): IngestorMe
     },
     duplicateSkipped: (source) => duplicates.inc({ source }),
     publishFailed: (kind) => publishFailures.inc({ kind }),
+    publishDropped: (source, events) => dropped.inc({ source }, events),
     deadLetter: (reason) => dlq.inc({ reason }),
     reconnect: () => reconnects.inc(),
     gap: (reason) => gaps.inc({ reason }),
