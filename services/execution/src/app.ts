@@ -16,6 +16,7 @@ import {
   BboEvent,
   buckets,
   ControlCommand,
+  FillRecorded,
   HealthEvent,
   MidsEvent,
   OrderEvent,
@@ -36,15 +37,23 @@ import {
   WsClient,
 } from '@hyperflow/hyperliquid';
 import type { Metrics } from '@hyperflow/service';
-import { cancelAction, ExchangeSigner, NonceManager, type Signer } from '@hyperflow/signing';
+import {
+  cancelAction,
+  ExchangeSigner,
+  NonceManager,
+  type Signer,
+  scheduleCancelAction,
+} from '@hyperflow/signing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { type AccountFollower, followAccount } from './account/follow.js';
 import { type ExecutionConfig, restBaseUrl, signingChain, wsUrl } from './config.js';
 import { cancelAll } from './control/kill-switch.js';
+import { scheduleAnswerOf, startScheduleCancel } from './control/schedule-cancel.js';
 import { Executor, type HandleResult } from './execute/executor.js';
 import { needsResolution, type OrderState } from './order/decider.js';
+import { FillRecovery, lastFillSeen } from './recovery/fills.js';
 import { accountSnapshot } from './recovery/reconcile.js';
 import { scanOrders } from './recovery/scan.js';
 import { RiskBook } from './risk/book.js';
@@ -52,6 +61,7 @@ import type { ModeChange, RiskFact } from './risk/engine.js';
 import { factsFromHealth } from './risk/feed.js';
 import { midsFrom } from './risk/mids.js';
 import { executionBudgets } from './submit/budget.js';
+import { SubmissionQueue } from './submit/queue.js';
 import { venueOrderSigner } from './submit/signer.js';
 import { venueExchange } from './submit/venue.js';
 
@@ -68,6 +78,11 @@ export interface ExecutionDeps {
   readonly signal?: AbortSignal;
   /** the signer lease was lost (another replica took over): the process must stop */
   readonly onFatal?: (reason: string) => void;
+  /**
+   * The replica's role: `standby` while it waits for the signer lease (healthy, ready to take
+   * over), `leader` once it holds it (called before the rest of the start-up, then start returns).
+   */
+  readonly onRole?: (role: 'standby' | 'leader') => void;
 }
 
 export interface RunningExecution {
@@ -159,6 +174,25 @@ export async function startExecution(deps: ExecutionDeps): Promise<RunningExecut
         addressBudget: budgets.address,
         ...(deps.fetch ? { fetch: deps.fetch } : {}),
       });
+  // every send waits its turn here: cancels, then reduce-only, then entries (see submit/queue.ts)
+  const submissions =
+    client === undefined
+      ? undefined
+      : new SubmissionQueue({
+          concurrency: c.EXEC_SUBMIT_CONCURRENCY,
+          maxQueued: c.EXEC_SUBMIT_QUEUE_MAX,
+          clock,
+          onDispatch: (key, priority, waitedMs) =>
+            log.debug({ orderId: key, priority, waitedMs }, 'submission dispatched'),
+          onExpired: (key, priority) =>
+            log.warn({ orderId: key, priority }, 'submission expired in the queue: not sent'),
+          // what waited through a halt is not sent by it: held (poked on every mode change) until
+          // the mode allows it again or its deadline expires it
+          admit: (priority) =>
+            priority === 'cancel' ||
+            risk.state.mode === 'ACTIVE' ||
+            (risk.state.mode === 'REDUCE_ONLY' && priority === 'reduceOnly'),
+        });
   if (client !== undefined) {
     // the address budget starts from what the venue counted, not from zero
     await info
@@ -214,6 +248,13 @@ export async function startExecution(deps: ExecutionDeps): Promise<RunningExecut
       }
     },
   });
+  m?.gauge({
+    name: 'execution_leader',
+    help: '1 on the replica that holds the signer lease (trades), 0 on a hot standby',
+    collect() {
+      this.set(active ? 1 : 0);
+    },
+  });
   const setModeGauge = (mode: string) => {
     for (const x of ['ACTIVE', 'REDUCE_ONLY', 'HALTED']) riskMode?.set({ mode: x }, x === mode ? 1 : 0);
   };
@@ -255,6 +296,7 @@ export async function startExecution(deps: ExecutionDeps): Promise<RunningExecut
       atMs,
     };
     setModeGauge(change.state);
+    submissions?.poke();
     log.warn({ state: change.state, previous: change.previous, reason: change.reason }, 'risk mode changed');
     // a standby follows control commands too, but the active replica is the one that records them
     if (!active) return;
@@ -300,7 +342,10 @@ export async function startExecution(deps: ExecutionDeps): Promise<RunningExecut
     exchange:
       client === undefined
         ? undefined
-        : venueExchange(client, account, postSocket === undefined ? 'rest' : 'ws'),
+        : venueExchange(client, account, postSocket === undefined ? 'rest' : 'ws', {
+            ...(submissions === undefined ? {} : { queue: submissions }),
+            clock,
+          }),
     assets: (coin) => registry.find(coin),
     risk,
     clock,
@@ -369,7 +414,10 @@ export async function startExecution(deps: ExecutionDeps): Promise<RunningExecut
       assetId: (coin) => registry.find(coin)?.assetId,
       cancel: async (cancels) => {
         const request = await signing.sign(cancelAction(cancels), { expiresInMs: c.EXPIRES_AFTER_MS });
-        const out = await client.submit(request, { priority: 'cancel' });
+        const send = () => client.submit(request, { priority: 'cancel' });
+        const out = await (submissions === undefined
+          ? send()
+          : submissions.run({ key: 'killSwitch', priority: 'cancel', send, expired: send }));
         if (out.kind !== 'answered' || out.result.kind !== 'cancels') {
           log.error({ outcome: out.kind }, 'kill switch: cancel batch not answered');
           return undefined;
@@ -401,10 +449,12 @@ export async function startExecution(deps: ExecutionDeps): Promise<RunningExecut
 
   if (nonces instanceof LeasedNonceManager) {
     log.info({ signer: signing.address }, 'waiting for the signer lease (hot standby until then)');
+    deps.onRole?.('standby');
     await nonces.acquire(deps.signal === undefined ? {} : { signal: deps.signal });
     log.info({ signer: signing.address }, 'signer lease held: active');
   }
   active = true;
+  deps.onRole?.('leader');
   lastMidsAtMs = clock();
 
   // what the venue holds now: positions and open orders into the risk book, published on acct.
@@ -425,6 +475,81 @@ export async function startExecution(deps: ExecutionDeps): Promise<RunningExecut
     log.error({ err }, 'account reconciliation failed; risk starts flat'),
   );
 
+  /** one fill of the account (live, a socket snapshot, or recovered): into its order's record */
+  const onAccountFill = async (fill: FillRecorded, snapshot: boolean): Promise<void> => {
+    const ours =
+      fill.cloid === undefined
+        ? undefined
+        : await executor.recordFill(fill.cloid, {
+            oid: fill.oid,
+            tid: fill.tid,
+            sz: fill.sz,
+            px: fill.px,
+            fee: fill.fee,
+          });
+    // someone else's order (manual, another tool): only live fills move the position, a
+    // snapshot is already in the positions reconciled from the venue
+    if ((ours === undefined || ours.status === 'none') && !snapshot) {
+      applyFact(
+        {
+          type: 'orderFilled',
+          orderId: `oid-${fill.oid}`,
+          coin: fill.coin,
+          side: fill.side,
+          fillSz: fill.sz,
+          complete: false,
+        },
+        'fill',
+      );
+    }
+  };
+
+  // fills made while nobody listened (down, or a socket reconnecting): userFillsByTime since the
+  // newest fill on the stream; before the scan below, so a resting order filled meanwhile gets
+  // its per-fill events (tid, price) rather than one reconciled total
+  const fills = new FillRecovery({
+    info,
+    account,
+    net,
+    lookbackMs: c.FILL_RECOVERY_LOOKBACK_MS,
+    clock,
+    log: log.child({ part: 'fills' }),
+    publish: async (fill) => {
+      await publisher.publish(subj.fill(fill.coin), FillRecorded, fill, { msgId: fill.id });
+    },
+    // a recovered fill is already in the positions reconciled from the venue
+    record: (fill) => onAccountFill(fill, true),
+  });
+  const fillRecoveries = m?.counter({
+    name: 'execution_fill_recoveries_total',
+    help: 'userFillsByTime recovery runs by result, and the fills they recorded',
+    labelNames: ['result'],
+  });
+  const recoverFills = (): Promise<void> =>
+    c.FILL_RECOVERY
+      ? fills.run().then(
+          (r) => {
+            fillRecoveries?.inc({ result: 'ok' });
+            if (r.recovered > 0) fillRecoveries?.inc({ result: 'fills' }, r.recovered);
+          },
+          (err: unknown) => {
+            fillRecoveries?.inc({ result: 'failed' });
+            log.error({ err }, 'fill recovery failed; the next reconnect retries');
+          },
+        )
+      : Promise.resolve();
+  if (c.FILL_RECOVERY) {
+    fills.restore(
+      await lastFillSeen(jsm, names.EXECUTION.name, `${subj.prefix}.acct.fill.>`, account).catch(
+        (err: unknown) => {
+          log.warn({ err }, 'last fill time unavailable: fill recovery looks back its default');
+          return undefined;
+        },
+      ),
+    );
+    await recoverFills();
+  }
+
   // the account's own streams: fills (published on acct.) and venue-side cancels, followed live
   let follower: AccountFollower | undefined;
   if (c.FOLLOW_ACCOUNT && url === undefined) log.warn('no HL_WS_URL on sim: account fills are not followed');
@@ -437,31 +562,8 @@ export async function startExecution(deps: ExecutionDeps): Promise<RunningExecut
       publisher,
       log: log.child({ part: 'account' }),
       onFill: async (fill, snapshot) => {
-        const ours =
-          fill.cloid === undefined
-            ? undefined
-            : await executor.recordFill(fill.cloid, {
-                oid: fill.oid,
-                tid: fill.tid,
-                sz: fill.sz,
-                px: fill.px,
-                fee: fill.fee,
-              });
-        // someone else's order (manual, another tool): only live fills move the position, a
-        // snapshot is already in the positions reconciled from the venue
-        if ((ours === undefined || ours.status === 'none') && !snapshot) {
-          applyFact(
-            {
-              type: 'orderFilled',
-              orderId: `oid-${fill.oid}`,
-              coin: fill.coin,
-              side: fill.side,
-              fillSz: fill.sz,
-              complete: false,
-            },
-            'fill',
-          );
-        }
+        fills.observe(fill);
+        await onAccountFill(fill, snapshot);
       },
       onOrderUpdate: async (u) => {
         const cloid = u.order.cloid;
@@ -469,8 +571,10 @@ export async function startExecution(deps: ExecutionDeps): Promise<RunningExecut
           await executor.recordCanceled(cloid.toLowerCase(), u.status, u.order.oid);
         }
       },
-      onResubscribed: () =>
-        void reconcile().catch((err: unknown) => log.error({ err }, 'reconciliation failed')),
+      onResubscribed: () => {
+        void recoverFills();
+        void reconcile().catch((err: unknown) => log.error({ err }, 'reconciliation failed'));
+      },
     });
   }
 
@@ -490,25 +594,45 @@ export async function startExecution(deps: ExecutionDeps): Promise<RunningExecut
         .catch((err: unknown) => log.error({ err, orderId }, 'resting order not reconciled'));
     }
   }
-  let recovering: Promise<void> | undefined;
+  /** one resume at a time per order, each on its own: a resend waits in the submission queue by
+   * its priority, so an order waiting for the budget never holds back another's resend */
+  const resuming = new Map<string, Promise<void>>();
   const recover = (): Promise<void> => {
-    recovering ??= (async () => {
-      for (const orderId of [...pending]) {
-        try {
-          track(await executor.resume(orderId));
-        } catch (err) {
-          log.error({ err, orderId }, 'order recovery failed; will retry');
-        }
-      }
-    })().finally(() => {
-      recovering = undefined;
-    });
-    return recovering;
+    for (const orderId of pending) {
+      if (resuming.has(orderId)) continue;
+      const run = executor
+        .resume(orderId)
+        .then(track, (err: unknown) => log.error({ err, orderId }, 'order recovery failed; will retry'))
+        .finally(() => resuming.delete(orderId));
+      resuming.set(orderId, run);
+    }
+    return Promise.all(resuming.values()).then(() => undefined);
   };
   if (pending.size > 0) log.warn({ orders: pending.size }, 'resuming unfinished orders');
   await recover();
   const timer = setInterval(() => void recover(), c.RECOVERY_INTERVAL_MS);
   // dead-man's switch: market data stopped → cancel everything, exits only until it is back
+  // the venue's own dead-man's switch, refreshed while this replica leads (off by default: the
+  // venue allows it only after $1M traded volume)
+  const venueDeadman =
+    client !== undefined && c.EXEC_SCHEDULE_CANCEL_MS > 0
+      ? await startScheduleCancel({
+          afterMs: c.EXEC_SCHEDULE_CANCEL_MS,
+          refreshMs: Math.max(1_000, Math.floor(c.EXEC_SCHEDULE_CANCEL_MS / 3)),
+          clock,
+          log: log.child({ part: 'scheduleCancel' }),
+          send: async (time) => {
+            const action = scheduleCancelAction(time === undefined ? {} : { time });
+            const request = await signing.sign(action, { expiresInMs: c.EXPIRES_AFTER_MS });
+            const send = () => client.submit(request, { priority: 'cancel' });
+            return scheduleAnswerOf(
+              await (submissions === undefined
+                ? send()
+                : submissions.run({ key: 'scheduleCancel', priority: 'cancel', send, expired: send })),
+            );
+          },
+        })
+      : undefined;
   const deadman =
     c.DEADMAN_AFTER_MS > 0
       ? setInterval(
@@ -529,6 +653,39 @@ export async function startExecution(deps: ExecutionDeps): Promise<RunningExecut
         )
       : undefined;
 
+  // a signal is acked once its order is recorded and waits in the submission queue, so the
+  // consumer keeps pulling while the venue budget is exhausted; the outcome is tracked when sent
+  const detached = new Set<Promise<void>>();
+  const untilQueued = async (
+    orderId: string,
+    handle: () => Promise<HandleResult>,
+  ): Promise<HandleResult | undefined> => {
+    if (submissions === undefined) return handle();
+    const queued = submissions.whenQueued(orderId);
+    const handled = handle();
+    try {
+      const first = await Promise.race([handled, queued.promise.then(() => undefined)]);
+      if (first !== undefined) return first;
+    } finally {
+      queued.cancel();
+    }
+    const late: Promise<void> = handled
+      .then(
+        (r) => {
+          track(r);
+          log.info({ orderId, status: r.status, outcome: r.outcome }, 'queued order sent');
+        },
+        (err: unknown) => {
+          // recorded as submitted: recovery resends the identical request or asks orderStatus
+          pending.add(orderId);
+          log.warn({ err, orderId }, 'queued order not settled; recovery resumes it');
+        },
+      )
+      .finally(() => detached.delete(late));
+    detached.add(late);
+    return undefined;
+  };
+
   const consumer: ConsumerRunner = await runConsumer({
     nc,
     stream: names.SIGNALS.name,
@@ -545,7 +702,18 @@ export async function startExecution(deps: ExecutionDeps): Promise<RunningExecut
       const orderId = executor.orderIdFor(signal);
       signalCreated.set(orderId, signal.createdAtMs);
       try {
-        const r = await executor.handleSignal(signal);
+        // a first delivery skips the order-stream read (its subject is empty unless a replica or
+        // a replay got there first, which the append detects); a redelivery reads first
+        const r = await untilQueued(orderId, () =>
+          executor.handleSignal(signal, { firstDelivery: ctx.deliveryCount === 1 }),
+        );
+        if (r === undefined) {
+          log.info(
+            { signalId: signal.id, orderId, delivery: ctx.deliveryCount },
+            'signal queued for sending',
+          );
+          return;
+        }
         track(r);
         log.info(
           { signalId: signal.id, orderId, status: r.status, outcome: r.outcome, delivery: ctx.deliveryCount },
@@ -574,6 +742,9 @@ export async function startExecution(deps: ExecutionDeps): Promise<RunningExecut
       void postSocket?.close();
       // not awaited: a crashed process does not finish its in-flight work
       void consumer.stop();
+      // a crash leaves the venue's scheduled cancel armed: it fires
+      void venueDeadman?.stop(false);
+      submissions?.close();
       for (const s of subs) s.unsubscribe();
       budgets.close();
     },
@@ -583,6 +754,8 @@ export async function startExecution(deps: ExecutionDeps): Promise<RunningExecut
       pending: pending.size,
       ipBudget: budgets.ip.snapshot(),
       addressBudget: budgets.address.snapshot(),
+      submissions: submissions?.stats(),
+      venueScheduledCancel: venueDeadman?.armedUntil,
       consumer: consumer.stats(),
     }),
     async stop() {
@@ -591,7 +764,12 @@ export async function startExecution(deps: ExecutionDeps): Promise<RunningExecut
       clearInterval(timer);
       clearInterval(deadman);
       await consumer.stop();
-      await recovering;
+      // a graceful stop clears the venue's scheduled cancel: the standby takes the orders over
+      await venueDeadman?.stop(true);
+      // waiting sends fail (they stay recorded as submitted; the next start resumes them)
+      submissions?.close();
+      await Promise.allSettled([...detached]);
+      await Promise.allSettled([...resuming.values()]);
       await killing;
       for (const s of subs) s.unsubscribe();
       await follower?.close();

@@ -26,6 +26,20 @@ export const ExecutionConfig = z
     EXEC_VIA: z.enum(['rest', 'ws']).default('rest'),
     /** follow userFills and orderUpdates of the account and publish fills on acct. */
     FOLLOW_ACCOUNT: envBool().default(true),
+    /**
+     * on start and after every account-socket reconnect: fills since the last one seen, from
+     * `userFillsByTime`, recorded (one event per tid) and published on acct.fill
+     */
+    FILL_RECOVERY: envBool().default(true),
+    /**
+     * venue dead-man's switch (scheduleCancel): while leading, every open order is canceled by the
+     * venue this long after the last refresh; 0 = off. ≥ 6000 (venue: ≥ 5 s ahead on arrival, plus
+     * a second for the way there); the venue allows it
+     * only after $1M traded volume (refused → off, the local DEADMAN_AFTER_MS watchdog remains)
+     */
+    EXEC_SCHEDULE_CANCEL_MS: envInt({ min: 0 }).default(0),
+    /** how far back the first fill recovery looks when no fill was ever seen */
+    FILL_RECOVERY_LOOKBACK_MS: envInt({ min: 0 }).default(86_400_000),
     /** phantom-agent source the venue verifies with: the simulator's SIM_NETWORK for `sim` */
     SIGNING_CHAIN: z.enum(['mainnet', 'testnet']).optional(),
     /** a file holding the hex private key (an agent wallet's, recommended) */
@@ -66,6 +80,13 @@ export const ExecutionConfig = z
     EXPIRES_AFTER_MS: envInt({ min: 1000 }).default(30_000),
     /** how often orders with an unknown outcome are resolved (resend identical / orderStatus) */
     RECOVERY_INTERVAL_MS: envInt({ min: 100 }).default(2_000),
+    /**
+     * sends in flight at once; the rest wait in the submission queue (cancels, then reduce-only,
+     * then entries), so signals keep being consumed while the venue budget is exhausted
+     */
+    EXEC_SUBMIT_CONCURRENCY: envInt({ min: 1, max: 64 }).default(4),
+    /** orders waiting in the submission queue at most (then the signal consumer waits for room) */
+    EXEC_SUBMIT_QUEUE_MAX: envInt({ min: 1, max: 10_000 }).default(100),
     /** a market order's IOC limit goes this far past the mid */
     MARKET_SLIPPAGE_BPS: envInt({ min: 1, max: 5_000 }).default(50),
     RISK_MAX_ORDER_NOTIONAL: Decimal.default('1000'),
@@ -94,6 +115,11 @@ export const ExecutionConfig = z
   .refine((c) => c.EXEC_VIA === 'rest' || c.HL_WS_URL !== undefined || c.HL_NETWORK !== 'sim', {
     message: 'EXEC_VIA=ws needs HL_WS_URL on the sim network',
     path: ['HL_WS_URL'],
+  })
+  .refine((c) => c.EXEC_SCHEDULE_CANCEL_MS === 0 || c.EXEC_SCHEDULE_CANCEL_MS >= 6_000, {
+    message:
+      'EXEC_SCHEDULE_CANCEL_MS must be 0 (off) or at least 6000 (the venue wants 5 s ahead on arrival)',
+    path: ['EXEC_SCHEDULE_CANCEL_MS'],
   })
   .refine((c) => c.MARKET_SLIPPAGE_BPS < c.RISK_PRICE_BAND_BPS, {
     message: 'MARKET_SLIPPAGE_BPS must be below RISK_PRICE_BAND_BPS, or every market order is refused',

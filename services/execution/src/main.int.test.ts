@@ -74,4 +74,79 @@ describe('the execution process (main.ts through the service kit)', () => {
     expect(out).toContain(wallet.address.toLowerCase());
     expect(out.toLowerCase()).not.toContain(wallet.privateKey.slice(2).toLowerCase());
   }, 30_000);
+
+  it('a hot standby answers /readyz 200 and reports its role; it leads after the leader stops', async () => {
+    const wallet = Wallet.createRandom();
+    const sim = await startSimulator({
+      seed: 3,
+      tickMs: 0,
+      accounts: { [wallet.address.toLowerCase()]: '1000' },
+    });
+    const scope = testScope('mainstandby');
+    const children: ChildProcess[] = [];
+    close = async () => {
+      for (const c of children) c.kill('SIGKILL');
+      await sim.close();
+      const nc = await connect({ servers: inject('natsUrl') });
+      const jsm = await jetstreamManager(nc);
+      for await (const name of jsm.streams.names()) {
+        if (name.startsWith(scope.streamPrefix) || name.startsWith(`KV_${scope.streamPrefix}`)) {
+          await jsm.streams.delete(name);
+        }
+      }
+      await nc.close();
+    };
+    const run = () => {
+      const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN], {
+        env: {
+          PATH: process.env.PATH ?? '',
+          HTTP_PORT: '0',
+          LOG_LEVEL: 'info',
+          NATS_URL: inject('natsUrl'),
+          HL_NETWORK: 'sim',
+          EXEC_MODE: 'sim',
+          HL_REST_URL: sim.httpUrl,
+          HL_WS_URL: sim.wsUrl,
+          EXEC_PRIVATE_KEY: wallet.privateKey,
+          SUBJECT_ROOT: scope.root,
+          STREAM_PREFIX: scope.streamPrefix,
+          BUS_PROVISION: 'true',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.push(proc);
+      const p = { proc, out: '', port: 0 };
+      const onData = (b: Buffer) => {
+        p.out += b.toString();
+      };
+      proc.stdout?.on('data', onData);
+      proc.stderr?.on('data', onData);
+      return p;
+    };
+    const portOf = (out: string) => Number(/"port":(\d+),[^\n]*"msg":"http listening"/.exec(out)?.[1]);
+    const leader = async (port: number) =>
+      /^execution_leader(?:\{[^}]*\})? (\d)/m.exec(
+        await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(),
+      )?.[1];
+
+    const a = run();
+    await waitFor(() => a.out.includes('"msg":"started"'), 20_000);
+    const b = run();
+    await waitFor(() => b.out.includes('waiting for the signer lease') && portOf(b.out) > 0, 20_000);
+    const [pa, pb] = [portOf(a.out), portOf(b.out)];
+    // the standby: healthy, ready to take over, and not the leader
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${pb}/readyz`)).status === 200, 10_000);
+    expect(await leader(pb)).toBe('0');
+    expect((await fetch(`http://127.0.0.1:${pb}/healthz`)).status).toBe(200);
+    expect(await leader(pa)).toBe('1');
+    expect((await fetch(`http://127.0.0.1:${pa}/readyz`)).status).toBe(200);
+
+    // the leader stops (releasing the lease): the standby takes over
+    const exitedA = new Promise<number | null>((resolve) => a.proc.on('exit', (code) => resolve(code)));
+    a.proc.kill('SIGTERM');
+    expect(await exitedA).toBe(0);
+    await waitFor(async () => (await leader(pb)) === '1', 20_000);
+    await waitFor(() => b.out.includes('"msg":"started"'), 20_000);
+    expect((await fetch(`http://127.0.0.1:${pb}/readyz`)).status).toBe(200);
+  }, 60_000);
 });

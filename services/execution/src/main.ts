@@ -40,8 +40,15 @@ await runService({
       signal: ctx.signal,
       // the lease went to another replica: this one must stop at once (it can no longer sign)
       onFatal: () => process.kill(process.pid, 'SIGTERM'),
+      // a hot standby is healthy and ready to take over: ready, with its role in the status
+      // (`execution_leader` 0/1 on /metrics); the leader is ready once its start-up is done
+      onRole: (role) => {
+        ctx.setStats(() => ({ role }));
+        if (role === 'standby') ctx.setReady(true);
+        else ctx.setReady(false, 'taking over the signer lease');
+      },
     });
-    ctx.setStats(() => running.stats());
+    ctx.setStats(() => ({ role: 'leader', ...running.stats() }));
     ctx.onShutdown(() => running.stop(), 'execution');
     ctx.setReady(true);
   },

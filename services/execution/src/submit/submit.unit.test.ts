@@ -1,7 +1,7 @@
 import type { AssetInfo, PreparedRequest, SubmitOutcome } from '@hyperflow/hyperliquid';
 import { describe, expect, it } from 'vitest';
 import type { OrderIntent } from '../order/intent.js';
-import { sendResultOf } from './venue.js';
+import { budgetExpired, sendResultOf } from './venue.js';
 import { buildVenueOrder } from './venue-order.js';
 
 const ETH: AssetInfo = {
@@ -184,5 +184,19 @@ describe('send outcome → what it means for the order', () => {
     ],
   ])('%s', (_name, outcome, expected) => {
     expect(sendResultOf(outcome)).toEqual(expected);
+  });
+});
+
+describe('budgetExpired', () => {
+  const prepared = { expiresAfter: undefined } as PreparedRequest;
+  const until = { ...prepared, expiresAfter: 5_000 } as PreparedRequest;
+  const budget: SubmitOutcome = { kind: 'notSent', prepared: until, reason: 'budget', detail: 'refused' };
+  it('a send the budget held until its own expiresAfter expired unsent (not an unknown to resend)', () => {
+    expect(budgetExpired(budget, 5_000)).toBe(true);
+  });
+  it('before expiresAfter, or for another reason, it is not', () => {
+    expect(budgetExpired(budget, 4_999)).toBe(false);
+    expect(budgetExpired({ ...budget, reason: 'unreachable' } as SubmitOutcome, 6_000)).toBe(false);
+    expect(budgetExpired({ ...budget, prepared } as SubmitOutcome, 6_000)).toBe(false);
   });
 });

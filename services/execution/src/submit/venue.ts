@@ -10,6 +10,7 @@ import type { ExchangeRequest } from '@hyperflow/signing';
 import { assertNever } from '../errors.js';
 import type { Resolution, VenueAnswer } from '../order/decider.js';
 import type { ExchangePort, SendResult } from './ports.js';
+import type { SubmissionQueue } from './queue.js';
 
 const answer = (a: VenueAnswer): SendResult => ({ kind: 'answer', answer: a });
 
@@ -77,18 +78,60 @@ export function resolutionOf(r: CloidResolution): Resolution {
     : { kind: 'unknown', final: r.final };
 }
 
-/** The ExchangePort for one account (`user`: master or sub-account, never the agent). */
+const EXPIRED: SendResult = answer({ kind: 'expired', reason: 'expiresAfter' });
+
+/**
+ * A send the budget refused until the request's own expiresAfter can never be sent any more: it
+ * expired unsent (not an unknown outcome to resend).
+ */
+export function budgetExpired(out: SubmitOutcome, nowMs: number): boolean {
+  return (
+    out.kind === 'notSent' &&
+    out.reason === 'budget' &&
+    out.prepared.expiresAfter !== undefined &&
+    nowMs >= out.prepared.expiresAfter
+  );
+}
+
+/**
+ * The ExchangePort for one account (`user`: master or sub-account, never the agent). With a
+ * `queue`, every send and resend waits there for its turn (cancels, then reduce-only, then entries).
+ */
 export function venueExchange(
   client: ExchangeClient,
   user: string,
   via: 'rest' | 'ws' = 'rest',
+  opts: { readonly queue?: SubmissionQueue; readonly clock?: () => number } = {},
 ): ExchangePort {
+  const clock = opts.clock ?? Date.now;
   const prepare = (request: Readonly<Record<string, unknown>>) =>
     prepareRequest(request as unknown as ExchangeRequest);
+  const queued = (
+    request: Readonly<Record<string, unknown>>,
+    submit: (p: ReturnType<typeof prepare>) => Promise<SubmitOutcome>,
+  ): Promise<SendResult> => {
+    const prepared = prepare(request);
+    const send = async () => {
+      const out = await submit(prepared);
+      return budgetExpired(out, clock()) ? EXPIRED : sendResultOf(out);
+    };
+    const { priority } = prepared.cost;
+    if (opts.queue === undefined || priority === 'info') return send();
+    return opts.queue.run({
+      key:
+        prepared.cloids.length === 1
+          ? (prepared.cloids[0] as string).toLowerCase()
+          : `nonce:${prepared.nonce}`,
+      priority,
+      ...(prepared.expiresAfter === undefined ? {} : { deadlineMs: prepared.expiresAfter }),
+      send,
+      expired: () => EXPIRED,
+    });
+  };
   return {
     via,
-    send: async (request) => sendResultOf(await client.submitPrepared(prepare(request), { via })),
-    resend: async (request) => sendResultOf(await client.resend(prepare(request), { via })),
+    send: (request) => queued(request, (p) => client.submitPrepared(p, { via })),
+    resend: (request) => queued(request, (p) => client.resend(p, { via })),
     status: async (cloid, request) =>
       resolutionOf(await client.resolveByCloid(user, cloid, prepare(request))),
   };

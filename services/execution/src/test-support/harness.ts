@@ -4,7 +4,7 @@ import { createEventStore, type ProvisionLimits, provision } from '@hyperflow/bu
 import { BboEvent, MidsEvent, OrderEvent, type SignalEmitted, streams, subjects } from '@hyperflow/contracts';
 import { InfoClient } from '@hyperflow/hyperliquid';
 import { createMetrics } from '@hyperflow/service';
-import { type SimulatorHandle, startSimulator } from '@hyperflow/simulator';
+import { type SimulatorHandle, type SimulatorOptions, startSimulator } from '@hyperflow/simulator';
 import { waitFor as kitWaitFor, testScope } from '@hyperflow/testkit';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -45,7 +45,7 @@ export interface HarnessOptions {
   readonly fetch?: typeof fetch;
 }
 
-export async function harness(label: string) {
+export async function harness(label: string, opts: { readonly sim?: Partial<SimulatorOptions> } = {}) {
   const scope = testScope(label);
   const nc: NatsConnection = await connect({ servers: inject('natsUrl'), name: `exec-test-${label}` });
   await provision(nc, { root: scope.root, namePrefix: scope.streamPrefix, limits: LIMITS });
@@ -56,6 +56,7 @@ export async function harness(label: string) {
     seed: 7,
     tickMs: 0,
     accounts: { [address]: '1000000' },
+    ...opts.sim,
   });
   const subj = subjects('sim', scope.root);
   const names = streams(scope.root, scope.streamPrefix);
