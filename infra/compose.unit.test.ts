@@ -166,6 +166,12 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('health-checks the simulator on its /readyz, which spends no venue weight', () => {
+    expect(JSON.stringify(compose.services.simulator?.healthcheck?.test)).toContain(
+      'http://127.0.0.1:8787/readyz',
+    );
+  });
+
   it('runs the hyperflow containers read-only without capabilities', () => {
     for (const [name, svc] of built) {
       expect(svc.read_only, name).toBe(true);

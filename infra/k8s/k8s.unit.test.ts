@@ -125,15 +125,20 @@ describe('infra/k8s: workloads', () => {
       expect(c.readinessProbe, doc.metadata.name).toBeDefined();
       if (SERVICES.includes(doc.metadata.name)) {
         expect(c.livenessProbe.httpGet?.path).toBe('/healthz');
-        // execution's standby never answers /readyz 200 (it waits for the lease), and must still
-        // count as available for rollouts and the PDB: see the header of base/execution.yaml
-        expect(c.readinessProbe.httpGet?.path).toBe(
-          doc.metadata.name === 'execution' ? '/healthz' : '/readyz',
-        );
+        // execution's hot standby answers /readyz 200 too (ready to take over): no exception
+        expect(c.readinessProbe.httpGet?.path).toBe('/readyz');
         expect(c.ports).toContainEqual({ name: 'http', containerPort: 8080 });
         expect(doc.spec.template.metadata.annotations['prometheus.io/port']).toBe('8080');
       }
     }
+  });
+
+  it('probes the simulator on its venue port: /healthz (liveness) and /readyz (readiness)', () => {
+    const sim = deployments.find(({ doc }) => doc.metadata.name === 'simulator');
+    expect(sim, 'simulator deployment').toBeDefined();
+    const c = containerOf(sim?.doc);
+    expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'venue' });
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'venue' });
   });
 
   it('sizes every container: CPU and memory requests, a memory limit', () => {

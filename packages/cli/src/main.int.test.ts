@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -38,6 +41,23 @@ describe('hyperflow CLI', () => {
     expect(out).toContain('hyperflow: stopped.');
     expect(out).not.toMatch(/NATS_\w+_PASSWORD=/);
     expect(code === 0 || code === 1).toBe(true);
+  });
+
+  it('up refuses a --strategies file that is missing or not a strategies document, before starting anything', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hyperflow-cli-'));
+    try {
+      const missing = await run(['up', '--strategies', join(dir, 'nope.json')]);
+      expect(missing.code).toBe(1);
+      expect(missing.out).toContain('hyperflow: --strategies');
+      expect(missing.out).toContain('nope.json');
+      writeFileSync(join(dir, 'empty.json'), '{"strategies": []}');
+      const empty = await run(['up', '--strategies', join(dir, 'empty.json')]);
+      expect(empty.code).toBe(1);
+      expect(empty.out).toContain('expected {"strategies": [ … ]} with at least one strategy');
+      expect(empty.out).not.toContain('starting nats-server');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects an unknown command with the usage and exit 1', async () => {

@@ -36,6 +36,8 @@ export const SimulatorConfig = z.object({
   SIM_MAX_WS_CONNECTIONS_PER_IP: z.coerce.number().int().positive().default(10),
   SIM_MAX_NEW_WS_CONNECTIONS_PER_MINUTE: z.coerce.number().int().positive().default(30),
   SIM_IP_WEIGHT_PER_MINUTE: z.coerce.number().int().positive().default(1200),
+  /** extra synthetic perps SYN0..SYN{n-1} next to the default universe (load tests, benchmarks) */
+  SIM_SYNTHETIC_PERPS: z.coerce.number().int().min(0).max(5000).default(0),
   /** fault: added latency on every REST reply and WS post reply */
   SIM_LATENCY_MS: z.coerce.number().int().min(0).default(0),
   /** fault: drop every WS connection this often; 0 = never */

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { pino } from 'pino';
 import { SimulatorConfig } from './config.js';
+import { DEFAULT_UNIVERSE, withSyntheticPerps } from './market/universe.js';
 import { startSimulator } from './simulator.js';
 
 const parsed = SimulatorConfig.safeParse(process.env);
@@ -17,6 +18,7 @@ const sim = await startSimulator({
   host: config.SIM_HOST,
   port: config.SIM_PORT,
   seed: config.SIM_SEED,
+  universe: withSyntheticPerps(DEFAULT_UNIVERSE, config.SIM_SYNTHETIC_PERPS),
   tickMs: config.SIM_TICK_MS,
   bookIntervalMs: config.SIM_BOOK_INTERVAL_MS,
   idleTimeoutMs: config.SIM_IDLE_TIMEOUT_MS,

@@ -7,6 +7,7 @@ import type { Clock } from './clock.js';
 import { assertNever, SimulatorError } from './errors.js';
 import type { StallTarget } from './faults/faults.js';
 import { httpHandler } from './http/routes.js';
+import { isMoveError, type MoveRequest, type MoveResult, parseMove } from './market/move.js';
 import { DEFAULT_UNIVERSE, type Universe } from './market/universe.js';
 import type { LedgerEntry } from './matching/types.js';
 import { parseRecording, schedule } from './replay/recording.js';
@@ -74,6 +75,11 @@ export interface SimulatorHandle {
   readonly faults: Faults;
   /** one market step now (what the timer does) */
   tick(): void;
+  /**
+   * Forced price move (tests, demos): the coin's mid jumps by `bps` or to `px`, books and mids are
+   * pushed at once, the next step prints a trade at the new price. Undefined for an unknown coin.
+   */
+  move(req: MoveRequest): MoveResult | undefined;
   /** everything accepted: orders, cancels, fills */
   ledger(): readonly LedgerEntry[];
   /**
@@ -134,6 +140,14 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     hub.afterTick(clock.now());
   };
   for (let i = 0; i < (opts.warmupTicks ?? 30); i++) venue.tick();
+  const move = (req: MoveRequest): MoveResult | undefined => {
+    const r = venue.move(req);
+    if (r) {
+      hub.afterTick(clock.now());
+      logger.info(r, 'forced price move');
+    }
+    return r;
+  };
 
   const faults: Faults = {
     dropConnections: () => hub.dropConnections(),
@@ -214,6 +228,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
           if (parsed.success) applyFault(parsed.data);
           return parsed.success;
         },
+        moveMarket: (body) => {
+          const req = parseMove(body, [...venue.engine.markets.keys()]);
+          if (isMoveError(req)) return req;
+          return move(req) ?? { field: 'coin', error: `unknown coin "${req.coin}"` };
+        },
       },
       logger,
     ),
@@ -252,6 +271,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     venue,
     faults,
     tick,
+    move,
     ledger,
     replay,
     close: async () => {

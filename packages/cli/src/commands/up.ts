@@ -22,6 +22,10 @@ export interface UpOptions {
   readonly interactive: boolean;
   /** first of four consecutive HTTP ports: simulator, ingestor, strategy, execution */
   readonly portBase: number;
+  /** a strategies document (absolute path) to run instead of the tick-momentum demo */
+  readonly strategiesFile?: string;
+  /** nats-server store, service logs and the run's key; default `<repo>/.hyperflow` */
+  readonly dataDir?: string;
 }
 
 /** What the local stack trades: a tick strategy, so signals and orders show within seconds. */
@@ -50,6 +54,7 @@ function serviceSpecs(
   passwords: Record<string, string>,
   wallet: DemoWallet,
   portBase: number,
+  strategiesFile: string | undefined,
 ): ServiceSpec[] {
   const PORTS = {
     simulator: portBase,
@@ -65,9 +70,8 @@ function serviceSpecs(
       name: 'simulator',
       entry: 'services/simulator/dist/main.js',
       env: { SIM_PORT: String(PORTS.simulator), SIM_SEED: '42', SIM_ACCOUNTS: `${wallet.address}=100000` },
+      // its /readyz, like the services' (probing /info would spend the venue weight they share)
       httpPort: PORTS.simulator,
-      // a simulator-only path: probing /info would spend the venue weight the services share
-      ready: { path: '/_sim/ledger', init: {} },
     },
     {
       name: 'ingestor',
@@ -78,7 +82,13 @@ function serviceSpecs(
     {
       name: 'strategy',
       entry: 'services/strategy/dist/main.js',
-      env: { ...nats('strategy'), HL_NETWORK: net, STRATEGIES_JSON: JSON.stringify(DEMO_STRATEGIES) },
+      env: {
+        ...nats('strategy'),
+        HL_NETWORK: net,
+        ...(strategiesFile === undefined
+          ? { STRATEGIES_JSON: JSON.stringify(DEMO_STRATEGIES) }
+          : { STRATEGIES_FILE: strategiesFile }),
+      },
       httpPort: PORTS.strategy,
     },
     {
@@ -97,7 +107,7 @@ function statusLines(services: readonly RunningService[]): string[] {
 /** `hyperflow up`: nats-server + every built service, a live view, Ctrl-C stops everything. */
 export async function up(opts: UpOptions): Promise<number> {
   const say = (line: string) => opts.out.write(`${line}\n`);
-  const dataDir = join(opts.repoRoot, '.hyperflow');
+  const dataDir = opts.dataDir ?? join(opts.repoRoot, '.hyperflow');
   say('hyperflow: starting nats-server (JetStream, one user per service)…');
   const nats = await startLocalNats({
     configFile: join(opts.repoRoot, 'infra/nats/nats.conf'),
@@ -106,7 +116,10 @@ export async function up(opts: UpOptions): Promise<number> {
   let services: RunningService[] = [];
   let nc: Awaited<ReturnType<typeof connectBus>> | undefined;
   let stopping: Promise<void> | undefined;
+  /** a service that died before we stopped it fails the run; one we stopped does not */
+  let exitedBeforeStop: boolean | undefined;
   const stop = () => {
+    exitedBeforeStop ??= services.some((svc) => svc.state === 'exited');
     stopping ??= (async () => {
       say('\nhyperflow: stopping services…');
       await stopServices(services);
@@ -136,12 +149,15 @@ export async function up(opts: UpOptions): Promise<number> {
         .join(' ')}`,
     );
     const wallet = demoWallet(dataDir);
+    say(`hyperflow: strategies ${opts.strategiesFile ?? 'tick-momentum demo (BTC, ETH)'}`);
     services = startServices(
       opts.repoRoot,
-      serviceSpecs(opts.net, nats.url, nats.passwords, wallet, opts.portBase),
+      serviceSpecs(opts.net, nats.url, nats.passwords, wallet, opts.portBase, opts.strategiesFile),
       join(dataDir, 'logs'),
     );
-    say('hyperflow: services (logs in .hyperflow/logs/):');
+    say(
+      `hyperflow: services (logs in ${opts.dataDir === undefined ? '.hyperflow/logs' : join(dataDir, 'logs')}/):`,
+    );
     for (const l of statusLines(services)) say(l);
 
     const stats = newLiveStats();
@@ -181,7 +197,7 @@ export async function up(opts: UpOptions): Promise<number> {
         ]),
       );
     }
-    return services.some((svc) => svc.state === 'exited') ? 1 : 0;
+    return (exitedBeforeStop ?? services.some((svc) => svc.state === 'exited')) ? 1 : 0;
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);

@@ -1,5 +1,5 @@
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /** How other CLI commands reach the NATS server a running `hyperflow up` started. */
 export interface Session {
@@ -12,6 +12,8 @@ const file = (repoRoot: string) => join(repoRoot, '.hyperflow', 'session.json');
 
 /** Written 0600: it holds the operator password of this run only. */
 export function writeSession(repoRoot: string, session: Session): void {
+  // `up --data-dir` keeps its data elsewhere: the session still lives here, where the CLI looks
+  mkdirSync(dirname(file(repoRoot)), { recursive: true });
   writeFileSync(file(repoRoot), JSON.stringify(session), { mode: 0o600 });
   chmodSync(file(repoRoot), 0o600);
 }

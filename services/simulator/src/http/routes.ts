@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { MoveError, MoveResult } from '../market/move.js';
 import { DESERIALIZE_ERROR, type Venue, type VenueReply } from '../venue/venue.js';
 
 const MAX_BODY_BYTES = 1_000_000;
@@ -8,6 +9,8 @@ const MAX_BODY_BYTES = 1_000_000;
 export interface ControlHooks {
   ledger(): unknown;
   applyFaults(body: unknown): boolean;
+  /** forced price move: the new mid, or the field that was wrong */
+  moveMarket(body: unknown): MoveResult | MoveError;
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -46,7 +49,13 @@ export function httpHandler(venue: Venue, control: ControlHooks, logger: Logger)
       reply(res, { status: 200, body: control.ledger() });
       return;
     }
-    if (req.method !== 'POST' || (path !== '/info' && path !== '/exchange' && path !== '/_sim/faults')) {
+    // probes (compose, k8s, `hyperflow up`): it listens only once the warm-up ticks have run
+    if (req.method === 'GET' && (path === '/healthz' || path === '/readyz')) {
+      reply(res, { status: 200, body: { status: 'ok' } });
+      return;
+    }
+    const controlPath = path === '/_sim/faults' || path === '/_sim/market/move';
+    if (req.method !== 'POST' || (path !== '/info' && path !== '/exchange' && !controlPath)) {
       res.writeHead(404).end();
       return;
     }
@@ -55,7 +64,17 @@ export function httpHandler(venue: Venue, control: ControlHooks, logger: Logger)
     try {
       body = JSON.parse(text);
     } catch {
-      reply(res, { status: 422, body: DESERIALIZE_ERROR });
+      reply(
+        res,
+        path === '/_sim/market/move'
+          ? { status: 400, body: { error: 'body is not JSON', field: 'body' } }
+          : { status: 422, body: DESERIALIZE_ERROR },
+      );
+      return;
+    }
+    if (path === '/_sim/market/move') {
+      const r = control.moveMarket(body);
+      reply(res, 'error' in r ? { status: 400, body: r } : { status: 200, body: { status: 'ok', ...r } });
       return;
     }
     if (path === '/_sim/faults') {

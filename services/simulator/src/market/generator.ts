@@ -1,5 +1,6 @@
 import type { Engine } from '../matching/engine.js';
 import { div, parseDecimal, SCALE } from './decimal.js';
+import { type MoveRequest, type MoveResult, moveResult, targetMid } from './move.js';
 import { Prng } from './prng.js';
 import { lotFor, tickFor } from './rules.js';
 import type { MarketSpec } from './universe.js';
@@ -17,6 +18,8 @@ export interface GeneratorOptions {
 interface CoinState {
   readonly market: MarketSpec;
   mid: bigint;
+  /** after a forced move: the next step takes on this side, so a trade prints at the new price */
+  forcedTake?: 'B' | 'A' | undefined;
 }
 
 /**
@@ -50,8 +53,12 @@ export class MarketGenerator {
       const next = ((c.mid + move * tick) / tick) * tick;
       if (next > tick * 10n) c.mid = next;
       engine.requote(c.market.coin, this.ladder(c, tick), now);
-      if (this.rng.chance(this.takerProbability)) {
-        const side = this.rng.chance(0.5) ? 'B' : 'A';
+      // a forced take (after a move) draws like a random one; without moves the sequence is unchanged
+      const takes = this.rng.chance(this.takerProbability);
+      if (takes || c.forcedTake) {
+        const random = this.rng.chance(0.5) ? 'B' : 'A';
+        const side = c.forcedTake ?? random;
+        c.forcedTake = undefined;
         const lots = BigInt(this.rng.int(1, 4));
         const sz = this.unitSize(c) * lots;
         // limit one tenth away: it walks a few levels at most
@@ -60,6 +67,21 @@ export class MarketGenerator {
       }
     }
     engine.checkTriggers(now);
+  }
+
+  /**
+   * A forced move (test control): the mid jumps now, the maker requotes around it at once, and
+   * the next step takes in the direction of the move so a trade prints at the new price.
+   */
+  move(engine: Engine, req: MoveRequest, now: number): MoveResult | undefined {
+    const c = this.coins.find((x) => x.market.coin === req.coin);
+    if (!c) return undefined;
+    const from = c.mid;
+    c.mid = targetMid(from, req, (px) => tickFor(px, c.market));
+    if (c.mid !== from) c.forcedTake = c.mid > from ? 'B' : 'A';
+    engine.requote(c.market.coin, this.ladder(c, tickFor(c.mid, c.market)), now);
+    engine.checkTriggers(now);
+    return moveResult(c.market.coin, from, c.mid);
   }
 
   private unitSize(c: CoinState): bigint {

@@ -69,6 +69,21 @@ export const DEFAULT_UNIVERSE: Universe = {
   ],
 };
 
+/**
+ * The universe plus `n` synthetic perps `SYN0`..`SYN{n-1}` (benchmarks and load tests need more
+ * books than the default three, e.g. 200 coins × 5 channels = 1000 WS subscriptions).
+ */
+export function withSyntheticPerps(u: Universe, n: number): Universe {
+  if (n <= 0) return u;
+  const extra = Array.from({ length: n }, (_, i) => ({
+    name: `SYN${i}`,
+    szDecimals: 2,
+    maxLeverage: 10,
+    initialPx: String(10 + (i % 90)),
+  }));
+  return { ...u, perps: [...u.perps, ...extra] };
+}
+
 /** One tradable book, perp or spot, with the numbers the rules need. */
 export interface MarketSpec {
   readonly coin: string;

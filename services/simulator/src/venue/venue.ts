@@ -16,6 +16,7 @@ import { IpWeights } from '../limits/ip-weights.js';
 import { exchangeWeight, infoBaseWeight, infoExtraWeight } from '../limits/weights.js';
 import { parseDecimal, SCALE } from '../market/decimal.js';
 import { MarketGenerator } from '../market/generator.js';
+import type { MoveRequest, MoveResult } from '../market/move.js';
 import { marketsOf, type Universe } from '../market/universe.js';
 import { Engine } from '../matching/engine.js';
 import type { EngineEvent } from '../matching/types.js';
@@ -99,6 +100,13 @@ export class Venue {
       this.engine.cancelAll(user, 'scheduledCancel', now);
     }
     this.flush();
+  }
+
+  /** Forced price move (test control): requotes at once; the next tick prints a trade there. */
+  move(req: MoveRequest): MoveResult | undefined {
+    const r = this.generator.move(this.engine, req, this.now());
+    this.flush();
+    return r;
   }
 
   private flush(): void {
