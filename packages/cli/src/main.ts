@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectBus } from '@hyperflow/bus';
 import { Net, subjects } from '@hyperflow/contracts';
 import { sendControl } from './commands/control.js';
+import { connectCli, parseReplayArgs, REPLAY_USAGE, replay } from './commands/replay.js';
 import { schemas } from './commands/schemas.js';
 import { collectStatus, formatStatus } from './commands/status.js';
 import { tap } from './commands/tap.js';
@@ -14,9 +16,12 @@ import { resolveNats } from './stack/session.js';
 
 const USAGE = `usage: hyperflow <command>
 
-  up [--net sim] [--for <seconds>] [--port-base 18080]
+  up [--net sim] [--for <seconds>] [--port-base 18080] [--strategies <file>] [--data-dir <dir>]
                                      start nats-server and every built service, with a live view
+                                     (--strategies: a strategies document instead of the demo;
+                                     --data-dir: NATS store, logs and key, default .hyperflow)
   tap <subject> [--json]             print every message on a subject (wildcards allowed)
+${REPLAY_USAGE}
   status                             health of every running service (NATS micro discovery)
   halt | resume | reduce-only [--target all|execution|strategy] [--reason text] [--net sim]
                                      send a control command (halt also cancels every open order)
@@ -32,6 +37,25 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** `--strategies <file>`: an absolute path to a JSON document with a `strategies` array. */
+function strategiesFileArg(args: string[]): string | undefined {
+  if (!args.includes('--strategies')) return undefined;
+  const arg = flag(args, '--strategies');
+  if (arg === undefined || arg.startsWith('--')) throw new CliError('--strategies takes a file');
+  const file = resolve(arg);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new CliError(`--strategies ${arg}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const list = (doc as { strategies?: unknown } | null)?.strategies;
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new CliError(`--strategies ${arg}: expected {"strategies": [ … ]} with at least one strategy`);
+  }
+  return file;
 }
 
 async function connectFromSession() {
@@ -69,6 +93,10 @@ export async function main(args: string[]): Promise<number> {
         if (!Number.isInteger(portBase) || portBase < 1024 || portBase > 65_000) {
           throw new CliError('--port-base takes a port between 1024 and 65000');
         }
+        const strategiesFile = strategiesFileArg(rest);
+        const dataDirArg = rest.includes('--data-dir') ? flag(rest, '--data-dir') : undefined;
+        if (rest.includes('--data-dir') && (dataDirArg === undefined || dataDirArg.startsWith('--')))
+          throw new CliError('--data-dir takes a directory');
         return await up({
           repoRoot,
           net: net.data,
@@ -76,6 +104,8 @@ export async function main(args: string[]): Promise<number> {
           out: process.stdout,
           interactive: process.stdout.isTTY === true,
           portBase,
+          ...(strategiesFile !== undefined ? { strategiesFile } : {}),
+          ...(dataDirArg !== undefined ? { dataDir: resolve(dataDirArg) } : {}),
         });
       }
       case 'tap': {
@@ -86,6 +116,40 @@ export async function main(args: string[]): Promise<number> {
         process.once('SIGINT', () => abort.abort());
         await tap({ nc, subject, json: rest.includes('--json'), out: process.stdout, signal: abort.signal });
         await nc.drain();
+        return 0;
+      }
+      case 'replay': {
+        const parsed = parseReplayArgs(rest, process.env);
+        // no --nats and no NATS_URL: the session of a running 'hyperflow up', as tap uses
+        const session = parsed.connection.url === undefined ? resolveNats(repoRoot, process.env) : undefined;
+        if (parsed.connection.url === undefined && !session) {
+          throw new CliError(
+            "replay: no NATS to talk to: pass --nats <url>, set NATS_URL or start 'hyperflow up'",
+          );
+        }
+        const nc = await connectCli(
+          session
+            ? { url: session.url, ...(session.user ? { user: session.user, pass: session.pass } : {}) }
+            : { ...parsed.connection, url: parsed.connection.url as string },
+        );
+        const abort = new AbortController();
+        process.once('SIGINT', () => abort.abort());
+        try {
+          const r = await replay({
+            nc,
+            ...parsed,
+            liveRoot: parsed.root,
+            out: process.stdout,
+            signal: abort.signal,
+          });
+          if (parsed.republish !== undefined) {
+            process.stderr.write(
+              `replayed ${r.count} message(s) of ${r.stream}${r.count ? ` (#${r.firstSeq}..#${r.lastSeq})` : ''} under ${parsed.republish}\n`,
+            );
+          }
+        } finally {
+          await nc.drain();
+        }
         return 0;
       }
       case 'status': {

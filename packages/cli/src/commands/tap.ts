@@ -10,14 +10,21 @@ export interface TapOptions {
   readonly signal?: AbortSignal;
 }
 
+/** A stored message's place: `replay` prints it; a live `tap` has none and prints the time now. */
+export interface StoredAt {
+  readonly seq: number;
+  readonly time: Date;
+}
+
 /** One line per message: subject, time, and the payload (pretty, or raw JSON lines with `--json`). */
-export function formatMessage(subject: string, data: Uint8Array, json: boolean): string {
+export function formatMessage(subject: string, data: Uint8Array, json: boolean, at?: StoredAt): string {
   const text = new TextDecoder().decode(data);
   if (json) {
+    const where = at ? { seq: at.seq, time: at.time.toISOString() } : {};
     try {
-      return JSON.stringify({ subject, data: JSON.parse(text) });
+      return JSON.stringify({ ...where, subject, data: JSON.parse(text) });
     } catch {
-      return JSON.stringify({ subject, raw: text });
+      return JSON.stringify({ ...where, subject, raw: text });
     }
   }
   let body: string;
@@ -30,6 +37,7 @@ export function formatMessage(subject: string, data: Uint8Array, json: boolean):
   } catch {
     body = `(not JSON) ${text.slice(0, 200)}`;
   }
+  if (at) return `${at.time.toISOString()} #${at.seq} ${subject}  ${body}`;
   return `${new Date().toISOString().slice(11, 23)} ${subject}  ${body}`;
 }
 

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createFastPublisher } from '@hyperflow/bus';
+import { createFastPublisher, provision } from '@hyperflow/bus';
+import { subjects } from '@hyperflow/contracts';
+import { startNatsBinary, testScope } from '@hyperflow/testkit';
+import { connect } from '@nats-io/transport-node';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { StrategyEvent } from '../strategies/strategy.js';
 import { testBus } from '../test-support/bus.js';
@@ -149,5 +152,58 @@ describe('backtest command', () => {
       '--summary-only',
     ]);
     expect(stdout).toMatch(/^# events 720, signals \d+/);
+  });
+});
+
+describe('backtest command: NATS credentials', () => {
+  it('reads the stream range with --user/--pass or NATS_USER/NATS_PASS, and fails clearly without', async () => {
+    const conf = join(dir, 'auth.conf');
+    writeFileSync(
+      conf,
+      `jetstream { store_dir: ${JSON.stringify(join(dir, 'js'))} }\nauthorization { users: [ { user: op, password: s3cret } ] }\n`,
+    );
+    const server = await startNatsBinary({ configFile: conf });
+    try {
+      const scope = testScope('btauth');
+      const nc = await connect({ servers: server.url, user: 'op', pass: 's3cret' });
+      await provision(nc, { root: scope.root, namePrefix: scope.streamPrefix });
+      const subj = subjects('sim', scope.root);
+      const events = syntheticMarket({ minutes: 30 });
+      const pub = createFastPublisher(nc);
+      for (const e of events) {
+        const subject =
+          e.type === 'trade' ? subj.trade(e.coin) : e.type === 'bbo' ? subj.bbo(e.coin) : subj.gap('ing-1');
+        await pub.publish(subject, StrategyEvent, e, { msgId: e.id });
+      }
+      expect((await pub.flush()).failed).toBe(0);
+      await nc.close();
+      const config = join(dir, 'strategies.json');
+      writeFileSync(config, JSON.stringify(EXAMPLE_STRATEGIES));
+      const base = ['--conditions=source', '--import', 'tsx', cli, '--config', config, '--summary-only'];
+      const range = ['--net', 'sim', '--root', scope.root, '--prefix', scope.streamPrefix, '--from', '0'];
+      const expected = new RegExp(`^# events ${events.length}, `);
+      const withFlags = await run(process.execPath, [
+        ...base,
+        '--nats',
+        server.url,
+        ...range,
+        '--user',
+        'op',
+        '--pass',
+        's3cret',
+      ]);
+      expect(withFlags.stdout).toMatch(expected);
+      const fromEnv = await run(process.execPath, [...base, ...range], {
+        env: { ...process.env, NATS_URL: server.url, NATS_USER: 'op', NATS_PASS: 's3cret' },
+      });
+      expect(fromEnv.stdout).toBe(withFlags.stdout);
+      await expect(
+        run(process.execPath, [...base, '--nats', server.url, ...range], {
+          env: { ...process.env, NATS_USER: '', NATS_PASS: '' },
+        }),
+      ).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/^backtest: .*[Aa]uthorization/) });
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -9,12 +9,15 @@
  *     <events.jsonl> --config <strategies.json> [--summary-only] [--no-fills]
  *   … --config <strategies.json> --nats nats://127.0.0.1:4222 --net sim \
  *     --from 2026-11-24T10:00:00Z [--to 2026-11-24T12:00:00Z] [--root hl] [--prefix '']
+ *     [--user <u> --pass <p> | --token <t> | --creds <file>]
+ *   NATS: --nats, else NATS_URL; credentials: the flags, else NATS_USER/NATS_PASS, NATS_TOKEN,
+ *   NATS_CREDS_FILE (the variables the services and `hyperflow tap` read).
  */
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Net, parse } from '@hyperflow/contracts';
-import { connect } from '@nats-io/transport-node';
+import { type ConnectionOptions, connect, credsAuthenticator } from '@nats-io/transport-node';
 import { backtest } from '../backtest/backtest.js';
 import { parseEventsJsonl, summaryLines } from '../backtest/jsonl.js';
 import { readMarketRange } from '../backtest/stream-source.js';
@@ -26,12 +29,35 @@ import type { StrategyEvent } from '../strategies/strategy.js';
 
 const USAGE = `usage: backtest <events.jsonl> --config <strategies.json> [--summary-only] [--no-fills]
        backtest --config <strategies.json> --nats <url> --from <time> [--to <time>] [--net sim] [--root hl] [--prefix ""]
+                [--user <u> --pass <p> | --token <t> | --creds <file>]   (else NATS_URL, NATS_USER/NATS_PASS, NATS_TOKEN, NATS_CREDS_FILE)
        (times: ISO 8601 or epoch ms)\n`;
 
 function time(s: string, what: string): number {
   const ms = /^\d+$/.test(s) ? Number(s) : Date.parse(s);
   if (Number.isNaN(ms)) throw new StrategyError(`--${what}: not a time: ${s}`);
   return ms;
+}
+
+/** The flags as a set, else the environment: user/pass, token or a creds file. */
+function auth(v: {
+  user?: string;
+  pass?: string;
+  token?: string;
+  creds?: string;
+}): Partial<ConnectionOptions> {
+  const env = process.env;
+  const flagged = v.user !== undefined || v.token !== undefined || v.creds !== undefined;
+  if (v.pass !== undefined && v.user === undefined) throw new StrategyError('--pass needs --user');
+  const user = v.user ?? (flagged ? undefined : env.NATS_USER || undefined);
+  const pass = user === undefined ? undefined : (v.pass ?? env.NATS_PASS);
+  if (user !== undefined && pass === undefined) throw new StrategyError('--user needs --pass (or NATS_PASS)');
+  const token = v.token ?? (flagged ? undefined : env.NATS_TOKEN || undefined);
+  const creds = v.creds ?? (flagged ? undefined : env.NATS_CREDS_FILE || undefined);
+  return {
+    ...(user !== undefined ? { user, pass } : {}),
+    ...(token !== undefined ? { token } : {}),
+    ...(creds !== undefined ? { authenticator: credsAuthenticator(readFileSync(creds)) } : {}),
+  };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -48,10 +74,15 @@ async function main(argv: string[]): Promise<number> {
       prefix: { type: 'string', default: '' },
       from: { type: 'string' },
       to: { type: 'string' },
+      user: { type: 'string' },
+      pass: { type: 'string' },
+      token: { type: 'string' },
+      creds: { type: 'string' },
     },
   });
   const file = positionals[0];
-  const fromStream = values.nats !== undefined && values.from !== undefined;
+  const natsUrl = values.nats ?? (file === undefined ? process.env.NATS_URL || undefined : undefined);
+  const fromStream = natsUrl !== undefined && values.from !== undefined;
   if (values.config === undefined || (file === undefined) === !fromStream) {
     process.stderr.write(USAGE);
     return 2;
@@ -62,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
   if (file !== undefined) {
     events = parseEventsJsonl(readFileSync(file, 'utf8'), file);
   } else {
-    const nc = await connect({ servers: values.nats as string, name: 'strategy-backtest' });
+    const nc = await connect({ servers: natsUrl as string, name: 'strategy-backtest', ...auth(values) });
     try {
       events = await readMarketRange(nc, {
         net: parse(Net, values.net, '--net'),
