@@ -70,8 +70,8 @@ export function writeReports(results: readonly Result[], m: Machine, jsonUrl: UR
     '`services/ingestor/bench/results/latest.json` (raw frames → JetStream vs the JSON.parse + raw publish floor,',
     'memory per 100 subscriptions), `services/strategy/bench/results/latest.json` (events/s vs a no-op host,',
     'tick → signal over NATS vs a plain publish → subscribe) and `services/execution/bench/results/latest.json`',
-    '(signal → order sent vs one JetStream hop). Not measured yet: RSS per service at 1000 subscriptions,',
-    'recovery times.',
+    '(signal → order sent vs one JetStream hop). The stack, memory and recovery suites above run each service as its',
+    'own process from its built entry (`npm run build` first; `npm run bench` does it through turbo).',
     '',
   ].join('\n');
   writeFileSync(mdUrl, md);

@@ -2,15 +2,21 @@
 // writes bench/results/latest.json and BENCHMARKS.md. A benchmark never fails CI.
 import { machine, type Result, writeReports } from './report.js';
 import { ledgerSuite } from './suites/ledger.js';
+import { memorySuite } from './suites/memory.js';
 import { pipelineSuite } from './suites/pipeline.js';
 import { publishSuite } from './suites/publish.js';
+import { recoverySuite } from './suites/recovery.js';
 import { signingSuite } from './suites/signing.js';
+import { stackPipelineSuite } from './suites/stack-pipeline.js';
 
 const suites: [string, () => Promise<Result[]>][] = [
   ['signing', signingSuite],
   ['publish', publishSuite],
   ['ledger', ledgerSuite],
   ['pipeline', pipelineSuite],
+  ['stack', stackPipelineSuite],
+  ['memory', memorySuite],
+  ['recovery', recoverySuite],
 ];
 
 const results: Result[] = [];

@@ -35,10 +35,10 @@ const sha256Hex = (text: string) => createHash('sha256').update(text).digest('he
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** µs, 1 µs .. 60 s, 3 significant digits */
-const histogram = (): Histogram =>
+export const histogram = (): Histogram =>
   build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
-const record = (h: Histogram, ms: number) => h.recordValue(Math.max(1, Math.round(ms * 1000)));
-const pctMs = (h: Histogram, p: number) => h.getValueAtPercentile(p) / 1000;
+export const record = (h: Histogram, ms: number) => h.recordValue(Math.max(1, Math.round(ms * 1000)));
+export const pctMs = (h: Histogram, p: number) => h.getValueAtPercentile(p) / 1000;
 
 /** what is known about one order, keyed by its cloid */
 interface Sample {
@@ -468,7 +468,10 @@ export async function pipelineSuite(): Promise<Result[]> {
 }
 
 /** Three core publish → subscribe hops, each relay on its own connection; closed loop, `n` samples. */
-async function natsFloor(conn: (name: string) => Promise<NatsConnection>, n: number): Promise<Histogram> {
+export async function natsFloor(
+  conn: (name: string) => Promise<NatsConnection>,
+  n: number,
+): Promise<Histogram> {
   const a = await conn('floor-a');
   const b = await conn('floor-b');
   const c = await conn('floor-c');
@@ -524,14 +527,14 @@ async function simMid(httpUrl: string): Promise<number> {
   return mid;
 }
 
-function cloidOf(raw: unknown): string | undefined {
+export function cloidOf(raw: unknown): string | undefined {
   const action = (raw as { action?: { type?: unknown; orders?: { c?: unknown }[] } } | null)?.action;
   if (action?.type !== 'order') return undefined;
   const c = action.orders?.[0]?.c;
   return typeof c === 'string' ? c.toLowerCase() : undefined;
 }
 
-function row(label: string, h: Histogram): string[] {
+export function row(label: string, h: Histogram): string[] {
   if (h.totalCount === 0) return [label, '—', '—', '—', '—', '—', '0'];
   return [
     label,
