@@ -149,6 +149,12 @@ export const RiskStateChanged = z.object({
   state: z.enum(['ACTIVE', 'REDUCE_ONLY', 'HALTED']),
   previous: z.enum(['ACTIVE', 'REDUCE_ONLY', 'HALTED']),
   reason: z.string().min(1),
+  /**
+   * What switched it: an operator (control command, kill switch), the market-data feed, or
+   * repeated venue rejects. Absent in events written before it existed. A restart carries an
+   * operator's or the rejects' mode over; a feed mode is judged again from the live feed.
+   */
+  cause: z.enum(['initial', 'operator', 'feed', 'rejects']).optional(),
   atMs: EpochMs,
 });
 export type RiskStateChanged = z.infer<typeof RiskStateChanged>;

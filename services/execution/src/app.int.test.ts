@@ -290,6 +290,35 @@ describe('execution against the simulator and a real nats-server', () => {
     expect(second.risk.state.mode).toBe('HALTED');
   });
 
+  it('a REDUCE_ONLY the market-data feed set is not carried into a restart (no event would lift it)', async () => {
+    h = await harness('restore-feed');
+    const hh = h;
+    const first = await hh.start({ env: { CONSUMER_NAME: 'exec-a' } });
+    hh.nc.publish(
+      hh.subj.feedHealth('ingestor-0'),
+      JSON.stringify({
+        type: 'feedHealth',
+        v: 1,
+        net: 'sim',
+        id: 'fh1',
+        instance: 'ingestor-0',
+        status: 'disconnected',
+        detail: 'socket closed',
+        atMs: Date.now(),
+      }),
+    );
+    await waitFor(() => first.risk.state.mode === 'REDUCE_ONLY');
+    await waitFor(async () => (await hh.executionPayloads()).some((p) => p.includes('"cause":"feed"')));
+    // the replica stops before the feed comes back: the restored feed is never seen by anyone
+    await first.stop();
+    const second = await hh.start({ env: { CONSUMER_NAME: 'exec-b' } });
+    expect(second.risk.state.mode).toBe('ACTIVE');
+    await hh.publishMids();
+    const s = hh.signal();
+    await hh.publishSignal(s);
+    expect(last(await settled(hh, orderIdOf(s.id)))).toBe('orderFilled');
+  });
+
   it('a restart takes positions and open orders from the venue, and publishes them on acct.', async () => {
     h = await harness('recon');
     const hh = h;

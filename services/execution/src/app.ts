@@ -59,6 +59,7 @@ import { scanOrders } from './recovery/scan.js';
 import { RiskBook } from './risk/book.js';
 import type { ModeChange, RiskFact } from './risk/engine.js';
 import { factsFromHealth } from './risk/feed.js';
+import { restoredModeFact } from './risk/restore.js';
 import { midsFrom } from './risk/mids.js';
 import { executionBudgets } from './submit/budget.js';
 import { SubmissionQueue } from './submit/queue.js';
@@ -276,8 +277,11 @@ export async function startExecution(deps: ExecutionDeps): Promise<RunningExecut
     .catch(() => null);
   if (lastRisk !== null) {
     const prev = parseJson(RiskStateChanged, lastRisk.data, 'last risk state');
-    risk.apply({ type: 'modeRestored', mode: prev.state, reason: `restored: ${prev.reason}` });
-    log.info({ mode: prev.state, reason: prev.reason }, 'risk mode restored');
+    const restored = restoredModeFact(prev);
+    if ('fact' in restored) {
+      risk.apply(restored.fact);
+      log.info({ mode: prev.state, reason: prev.reason, cause: prev.cause }, 'risk mode restored');
+    } else log.info({ mode: prev.state, reason: prev.reason }, `risk mode not restored: ${restored.skipped}`);
   }
   setModeGauge(risk.state.mode);
 
@@ -293,6 +297,7 @@ export async function startExecution(deps: ExecutionDeps): Promise<RunningExecut
       state: change.state,
       previous: change.previous,
       reason: change.reason,
+      cause: change.cause,
       atMs,
     };
     setModeGauge(change.state);

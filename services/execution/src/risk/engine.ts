@@ -57,7 +57,13 @@ export interface RiskState {
 export type RiskFact =
   | { readonly type: 'controlReceived'; readonly command: ControlCommand }
   /** the mode last published (exec.risk), read back on start */
-  | { readonly type: 'modeRestored'; readonly mode: RiskMode; readonly reason: string }
+  | {
+      readonly type: 'modeRestored';
+      readonly mode: RiskMode;
+      readonly reason: string;
+      /** absent: a record from before causes were kept, taken as the operator's */
+      readonly cause?: ModeCause;
+    }
   | { readonly type: 'midsObserved'; readonly mids: Readonly<Record<string, string>>; readonly atMs: number }
   | { readonly type: 'feedLost'; readonly key: string; readonly detail: string }
   /** `key` restored; a key ending in `/*` restores every key of that instance */
@@ -122,6 +128,7 @@ export interface ModeChange {
   readonly state: RiskMode;
   readonly previous: RiskMode;
   readonly reason: string;
+  readonly cause: ModeCause;
 }
 
 const MINUTE_MS = 60_000;
@@ -181,7 +188,12 @@ export function evolveRisk(s: RiskState, fact: RiskFact, limits: RiskLimits): Ri
       }
     }
     case 'modeRestored':
-      return withMode(s, fact.mode, fact.mode === 'ACTIVE' ? 'initial' : 'operator', fact.reason);
+      return withMode(
+        s,
+        fact.mode,
+        fact.cause ?? (fact.mode === 'ACTIVE' ? 'initial' : 'operator'),
+        fact.reason,
+      );
     case 'midsObserved': {
       const mids = new Map(s.mids);
       for (const [coin, px] of Object.entries(fact.mids)) mids.set(coin, { px: fx(px), atMs: fact.atMs });
@@ -257,7 +269,7 @@ export function evolveRisk(s: RiskState, fact: RiskFact, limits: RiskLimits): Ri
 export function modeChange(before: RiskState, after: RiskState): ModeChange | undefined {
   return before.mode === after.mode
     ? undefined
-    : { state: after.mode, previous: before.mode, reason: after.modeReason };
+    : { state: after.mode, previous: before.mode, reason: after.modeReason, cause: after.modeCause };
 }
 
 /** Whether the order only shrinks an existing position (never flips or opens one). */

@@ -203,7 +203,12 @@ describe('risk engine: modes', () => {
   it('HALTED by an operator refuses everything, even exits; resume restores ACTIVE', () => {
     const before = given(mids({ ETH: '3000' }), { type: 'positionObserved', coin: 'ETH', szi: '1' });
     const halted = evolveRisk(before, control('halt'), LIMITS);
-    expect(modeChange(before, halted)).toEqual({ state: 'HALTED', previous: 'ACTIVE', reason: 'ops: test' });
+    expect(modeChange(before, halted)).toEqual({
+      state: 'HALTED',
+      previous: 'ACTIVE',
+      reason: 'ops: test',
+      cause: 'operator',
+    });
     expect(checkOrder(halted, order({ side: 'sell', sz: '0.1' }), NOW, LIMITS)).toMatchObject({
       ok: false,
       rule: 'mode',
@@ -242,6 +247,7 @@ describe('risk engine: modes', () => {
       state: 'HALTED',
       previous: 'ACTIVE',
       reason: '3 venue rejects in a row, last: margin',
+      cause: 'rejects',
     });
     // it stays halted when the feed comes and goes: only an operator resumes it
     expect(evolveRisk(three, { type: 'feedRestored', key: 'ing/*' }, LIMITS).mode).toBe('HALTED');
