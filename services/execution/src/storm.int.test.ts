@@ -36,7 +36,7 @@ describe('429 storm: priority drain through the submission queue', () => {
     await waitFor(async () => (await hh.orderEvents(orderIdOf(opening.id))).at(-1)?.type === 'orderFilled');
     const venueOrdersBefore = hh.ordersAtVenue().length;
 
-    hh.sim.faults.rateLimit(3_000);
+    hh.sim.faults.rateLimit(5_000);
     const submitted = (s: { id: string }) =>
       waitFor(async () => (await hh.orderEvents(orderIdOf(s.id))).some((e) => e.type === 'orderSubmitted'));
     const entries = [1, 2, 3, 4, 5].map(() => hh.signal({ style: 'market', size: '0.01' }));
