@@ -34,6 +34,34 @@ const now = () => performance.timeOrigin + performance.now();
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/**
+ * The strategies document of the tick-to-order suites: reversion + alternating prices make every
+ * trade flip the target, so every trade is a signal; post-only orders rest far from the mid, so
+ * nothing fills and no fill of ours comes back as a trade that would trigger again.
+ */
+export function benchStrategies(coin: string) {
+  return {
+    strategies: [
+      {
+        kind: 'momentum',
+        name: 'momentum',
+        config: {
+          coins: {
+            [coin]: {
+              threshold: '0.0001',
+              size: '0.01',
+              reversion: true,
+              cooldownMs: 0,
+              style: 'postOnly',
+              ttlMs: 30_000,
+            },
+          },
+        },
+      },
+    ],
+  };
+}
+
 /** µs, 1 µs .. 60 s, 3 significant digits */
 export const histogram = (): Histogram =>
   build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
@@ -176,31 +204,7 @@ export async function pipelineSuite(): Promise<Result[]> {
     });
     cleanups.push(() => ingestor.stop());
 
-    const host = createHost(
-      loadStrategies({
-        strategies: [
-          {
-            kind: 'momentum',
-            name: 'momentum',
-            config: {
-              coins: {
-                // reversion + alternating prices: every trade flips the target, so every trade
-                // is a signal; post-only orders rest far from the mid, so nothing fills and no
-                // fill of ours comes back as a trade that would trigger again
-                [COIN]: {
-                  threshold: '0.0001',
-                  size: '0.01',
-                  reversion: true,
-                  cooldownMs: 0,
-                  style: 'postOnly',
-                  ttlMs: 30_000,
-                },
-              },
-            },
-          },
-        ],
-      }),
-    );
+    const host = createHost(loadStrategies(benchStrategies(COIN)));
     const engine = await startEngine({
       nc: await conn('bench-strategy'),
       net: 'sim',

@@ -18,7 +18,7 @@ import {
   spawnService,
   waitUntil,
 } from '../stack/processes.js';
-import { cloidOf, histogram, natsFloor, pctMs, record, row } from './pipeline.js';
+import { benchStrategies, cloidOf, histogram, natsFloor, pctMs, record, row } from './pipeline.js';
 
 /** measured window (open loop: the simulator's own market drives the strategy) */
 const MEASURE_MS = Number(process.env.BENCH_STACK_PIPELINE_MS ?? 30_000);
@@ -91,26 +91,7 @@ export async function stackPipelineSuite(): Promise<Result[]> {
     const strategy = spawnService('strategy', {
       ...common,
       HTTP_PORT: String(ports.strategy),
-      STRATEGIES_JSON: JSON.stringify({
-        strategies: [
-          {
-            kind: 'momentum',
-            name: 'momentum',
-            config: {
-              coins: {
-                [COIN]: {
-                  threshold: '0.0001',
-                  size: '0.01',
-                  reversion: true,
-                  cooldownMs: 0,
-                  style: 'postOnly',
-                  ttlMs: 30_000,
-                },
-              },
-            },
-          },
-        ],
-      }),
+      STRATEGIES_JSON: JSON.stringify(benchStrategies(COIN)),
     });
     procs.push(strategy);
     const execution = spawnService('execution', {
