@@ -49,10 +49,30 @@ describe('infra/nats/nats.conf: one user per service, publishing only its own su
     ['execution', 'hl.sim.exec.order.x', true],
     ['execution', 'hl.sim.acct.fill.BTC', true],
     ['execution', 'hl.sim.signal.trend.BTC', false],
+    ['execution', 'hl.lease.hl_leases.nonce.0xabc.holder', true],
+    ['strategy', 'hl.lease.hl_leases.nonce.0xabc.holder', false],
     ['operator', 'hl.sim.ctl.all', true],
     ['operator', 'hl.sim.exec.order.x', false],
   ] as const)('%s publishing %s: allowed=%s', async (user, subject, allowed) => {
     expect(await canPublish(user, subject)).toBe(allowed);
+  });
+
+  it('execution replicas can run the signer lease presence (leader answers, standby asks)', async () => {
+    const subject = 'hl.lease.hl_leases.nonce.0xabc.holder';
+    const opts = { servers: nats.url, user: 'execution', pass: users.execution, reconnect: false };
+    const leader = await connect(opts);
+    const standby = await connect(opts);
+    leader.subscribe(subject, {
+      callback: (_err, msg) => {
+        msg.respond('leader');
+      },
+    });
+    await leader.flush();
+    expect((await standby.request(subject, '', { timeout: 2000 })).string()).toBe('leader');
+    await leader.close();
+    // the leader's connection is gone: the server answers "no responders" at once
+    await expect(standby.request(subject, '', { timeout: 2000 })).rejects.toThrow(/no responders/i);
+    await standby.close();
   });
 
   it('refuses a wrong password', async () => {

@@ -24,7 +24,9 @@ export {
   type LeaseBucket,
   type LeaseLostReason,
   type LeaseOptions,
+  type LeasePresenceOptions,
   type LeaseRecord,
+  leasePresenceSubject,
   openLeaseBucket,
   type TryAcquireResult,
 } from './lease.js';

@@ -802,6 +802,10 @@ async function signerNonces(deps: ExecutionDeps, clock: () => number): Promise<N
     holderId: `execution-${randomUUID()}`,
     ttlMs: c.LEASE_TTL_MS,
     clock,
+    ...(c.LEASE_PRESENCE
+      ? { presence: { root: c.SUBJECT_ROOT, intervalMs: c.LEASE_PRESENCE_INTERVAL_MS } }
+      : {}),
+    log: deps.log.child({ part: 'lease' }),
     onLost: (reason) => {
       deps.log.fatal({ reason }, 'signer lease lost: another replica is active');
       deps.onFatal?.(`signer lease lost (${reason})`);

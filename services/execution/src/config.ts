@@ -60,6 +60,14 @@ export const ExecutionConfig = z
     /** the `leases` bucket's max_age (contract: 30 s); a standby takes over at most this long after a crash */
     LEASE_TTL_MS: envInt({ min: 1000 }).default(30_000),
     /**
+     * lease presence: the leader answers on `<SUBJECT_ROOT>.lease.<bucket>.<key>.holder`; a standby
+     * takes over as soon as the server reports no responders there (the leader's connection is
+     * gone: crash, kill), well before LEASE_TTL_MS. false = takeover after a crash only by TTL.
+     */
+    LEASE_PRESENCE: envBool().default(true),
+    /** how often a standby checks the leader's presence; it takes over after 3 "no responders" */
+    LEASE_PRESENCE_INTERVAL_MS: envInt({ min: 10 }).default(150),
+    /**
      * dead-man's switch: no mids for this long → cancel every open order and enter REDUCE_ONLY
      * (venue scheduleCancel needs $1M traded volume, doc 3.2); 0 = off
      */

@@ -75,14 +75,18 @@ describe('the execution process (main.ts through the service kit)', () => {
     expect(out.toLowerCase()).not.toContain(wallet.privateKey.slice(2).toLowerCase());
   }, 30_000);
 
-  it('a hot standby answers /readyz 200 and reports its role; it leads after the leader stops', async () => {
+  /**
+   * Two replicas: the standby takes over when the leader stops (SIGTERM: lease released) or
+   * crashes (SIGKILL: the lease presence reports it gone, long before the 30 s LEASE_TTL_MS).
+   */
+  const failover = async (stop: 'SIGTERM' | 'SIGKILL') => {
     const wallet = Wallet.createRandom();
     const sim = await startSimulator({
       seed: 3,
       tickMs: 0,
       accounts: { [wallet.address.toLowerCase()]: '1000' },
     });
-    const scope = testScope('mainstandby');
+    const scope = testScope(stop === 'SIGTERM' ? 'mainstandby' : 'mainkill');
     const children: ChildProcess[] = [];
     close = async () => {
       for (const c of children) c.kill('SIGKILL');
@@ -111,6 +115,7 @@ describe('the execution process (main.ts through the service kit)', () => {
           SUBJECT_ROOT: scope.root,
           STREAM_PREFIX: scope.streamPrefix,
           BUS_PROVISION: 'true',
+          LEASE_TTL_MS: '30000',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -141,12 +146,28 @@ describe('the execution process (main.ts through the service kit)', () => {
     expect(await leader(pa)).toBe('1');
     expect((await fetch(`http://127.0.0.1:${pa}/readyz`)).status).toBe(200);
 
-    // the leader stops (releasing the lease): the standby takes over
     const exitedA = new Promise<number | null>((resolve) => a.proc.on('exit', (code) => resolve(code)));
-    a.proc.kill('SIGTERM');
-    expect(await exitedA).toBe(0);
-    await waitFor(async () => (await leader(pb)) === '1', 20_000);
+    a.proc.kill(stop);
+    if (stop === 'SIGTERM') {
+      // the leader stops (releasing the lease): the standby takes over
+      expect(await exitedA).toBe(0);
+      await waitFor(async () => (await leader(pb)) === '1', 20_000);
+    } else {
+      // the leader crashes without releasing; the lease key still names it for up to 30 s. A wait
+      // (not a timing assertion) well below the TTL: only the presence check can end it in time.
+      await exitedA;
+      await waitFor(async () => (await leader(pb)) === '1', 10_000);
+      expect(b.out).toContain('lease holder gone from the server (no responders): taking over');
+    }
     await waitFor(() => b.out.includes('"msg":"started"'), 20_000);
     expect((await fetch(`http://127.0.0.1:${pb}/readyz`)).status).toBe(200);
+  };
+
+  it('a hot standby answers /readyz 200 and reports its role; it leads after the leader stops', async () => {
+    await failover('SIGTERM');
+  }, 60_000);
+
+  it('the standby leads long before the lease TTL after the leader is SIGKILLed', async () => {
+    await failover('SIGKILL');
   }, 60_000);
 });

@@ -1,9 +1,9 @@
 import { connectBus, type LeaseBucket, openLeaseBucket, provision } from '@hyperflow/bus';
 import { buckets } from '@hyperflow/contracts';
 import { ExchangeSigner, LocalSigner, noopAction } from '@hyperflow/signing';
-import { testScope } from '@hyperflow/testkit';
+import { testScope, waitFor } from '@hyperflow/testkit';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { LeasedNonceManager, NonceLeaseError } from './nonce-lease.js';
+import { LeasedNonceManager, type NonceLeaseData, NonceLeaseError } from './nonce-lease.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -26,7 +26,7 @@ interface Proc {
 const opened: { nc: Conn; streams: string[] }[] = [];
 
 /** Provisions a scoped lease bucket (max_age = TTL_MS) and returns two "processes" on it. */
-async function twoProcesses(label: string): Promise<[Proc, Proc]> {
+async function twoProcesses(label: string, ttlMs: number = TTL_MS): Promise<[Proc, Proc]> {
   const scope = testScope(label);
   const admin = await connectBus({ servers: inject('natsUrl'), name: `${label}-admin` });
   const small = { maxBytes: 256 * KIB };
@@ -41,7 +41,7 @@ async function twoProcesses(label: string): Promise<[Proc, Proc]> {
         CONTROL: small,
         DLQ: small,
       },
-      buckets: { ratelimit: small, snapshots: small, leases: { ...small, ttlMs: TTL_MS } },
+      buckets: { ratelimit: small, snapshots: small, leases: { ...small, ttlMs } },
     },
   });
   opened.push({
@@ -137,6 +137,64 @@ describe('LeasedNonceManager (real nats-server)', () => {
     await standby;
     expect(Date.now() - releasedAt).toBeLessThan(TTL_MS);
     expect(b.next(SIGNER.address)).toBe(last + 1);
+    await b.release();
+  });
+
+  it('the persisted ceiling never decreases, even when the clock steps back', async () => {
+    const [pa] = await twoProcesses('nonce5');
+    let offset = 0;
+    const a = manager(pa, 'A', () => Date.now() - offset);
+    await a.acquire();
+    const peek = async (): Promise<number> => {
+      const r = await pa.leases
+        .lease<NonceLeaseData>({ key: `nonce.${a.signer}`, holderId: 'peek', ...FAST })
+        .tryAcquire();
+      if (r.acquired || r.previous === undefined) throw new Error('expected A to hold the lease');
+      return r.previous.ceiling;
+    };
+    const before = await peek();
+    offset = 10_000; // the clock steps back 10 s
+    await new Promise((r) => setTimeout(r, 1000)); // a wait for renewals, not a timing assertion
+    expect(a.isActive()).toBe(true);
+    expect(await peek()).toBeGreaterThanOrEqual(before);
+    await a.release();
+  });
+
+  it('an early takeover (presence) resumes above every nonce the gone holder could have had in flight', async () => {
+    const LONG_TTL_MS = 30_000; // the takeover must not wait for it
+    const [pa, pb] = await twoProcesses('nonce4', LONG_TTL_MS);
+    const common = {
+      signer: SIGNER.address,
+      ttlMs: LONG_TTL_MS,
+      presence: { root: 'nonce4', intervalMs: 100 },
+    } as const;
+    const a = new LeasedNonceManager({ leases: pa.leases, holderId: 'A', ...common });
+    // B's clock is 5 s behind: only the persisted ceiling keeps its nonces above A's
+    const b = new LeasedNonceManager({
+      leases: pb.leases,
+      holderId: 'B',
+      clock: () => Date.now() - 5000,
+      ...common,
+    });
+    await a.acquire();
+    expect(a.presenceSubject).toBeDefined();
+    let active = false;
+    const standby = b.acquire().then(() => {
+      active = true;
+    });
+    // the worst case: A issued every nonce up to its ceiling (all unpersisted, all possibly in
+    // flight to the venue) when its connection went away without a release
+    const fromA: number[] = [];
+    expect(() => {
+      for (;;) fromA.push(a.next(SIGNER.address));
+    }).toThrow(/ceiling/);
+    await pa.nc.close();
+    expect(() => a.next(SIGNER.address)).toThrow(NonceLeaseError);
+    await waitFor(() => active, 5000); // presence, not the 30 s TTL
+    await standby;
+    expect(b.isActive()).toBe(true);
+    const fromB = Array.from({ length: 300 }, () => b.next(SIGNER.address));
+    expect(Math.min(...fromB)).toBeGreaterThan(Math.max(...fromA));
     await b.release();
   });
 });

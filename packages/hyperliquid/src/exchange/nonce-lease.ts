@@ -13,8 +13,17 @@
 // If a standby missed the last write (it was disconnected), `now` is the fallback: it takes over at
 // least a TTL after that write, which is past its ceiling unless the clocks differ by more than the
 // safety margin.
+//
+// Early takeover (lease presence, see @hyperflow/bus lease.ts): a standby may take the key long
+// before the TTL, from a holder whose connection is gone, possibly with a send already in flight.
+// It takes over only by a revision-checked update of the exact revision R it read, so R is the
+// holder's last write; the holder never issues a nonce above the ceiling of its last acknowledged
+// write, and ceilings never decrease from one write to the next (each is at least the previous
+// one, even if the clock steps back), so every nonce the old holder issued or had in flight is
+// <= ceiling(R), and the new holder seeds from exactly that record. The cost: the new holder's
+// nonces start up to one lease validity ahead of its clock (well inside the venue's window).
 
-import type { KvLease, LeaseBucket, LeaseLostReason } from '@hyperflow/bus';
+import type { KvLease, LeaseBucket, LeaseLostReason, LeasePresenceOptions, Logger } from '@hyperflow/bus';
 import { NonceManager, toWireAddress } from '@hyperflow/signing';
 import { HyperliquidError } from '../errors.js';
 
@@ -48,6 +57,10 @@ export interface LeasedNonceManagerOptions {
   readonly marginMs?: number;
   /** the lease was lost: stop sending; nonces are refused from now on */
   readonly onLost?: (reason: LeaseLostReason) => void;
+  /** fast takeover after a crash (lease presence); default off: the TTL */
+  readonly presence?: LeasePresenceOptions;
+  /** the lease's own log lines (acquired, taken over, lost) */
+  readonly log?: Logger;
 }
 
 /**
@@ -79,6 +92,8 @@ export class LeasedNonceManager extends NonceManager {
       clock,
       ...(options.renewIntervalMs === undefined ? {} : { renewIntervalMs: options.renewIntervalMs }),
       ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+      ...(options.presence === undefined ? {} : { presence: options.presence }),
+      ...(options.log === undefined ? {} : { log: options.log }),
       dataForRenew: () => this.#snapshot(),
       onWritten: (data) => {
         if (data !== undefined) this.#ceiling = data.ceiling;
@@ -89,8 +104,10 @@ export class LeasedNonceManager extends NonceManager {
 
   #snapshot(): NonceLeaseData {
     const last = super.lastUsed(this.signer) ?? 0;
-    // headroom of one lease validity past the clock, or past a seed that runs ahead of our clock
-    return { lastUsed: last, ceiling: Math.max(last, this.#clock()) + this.#ttlMs - this.#marginMs };
+    // headroom of one lease validity past the clock, or past a seed that runs ahead of our clock;
+    // never below the ceiling already written (an early takeover relies on the last one being the max)
+    const ceiling = Math.max(this.#ceiling, Math.max(last, this.#clock()) + this.#ttlMs - this.#marginMs);
+    return { lastUsed: last, ceiling };
   }
 
   #resume(previous: NonceLeaseData | undefined): NonceLeaseData {
@@ -138,7 +155,12 @@ export class LeasedNonceManager extends NonceManager {
     await this.#lease.release({ lastUsed: last, ceiling: last });
   }
 
-  /** Stops renewing without a final write (crash-like; the lease lapses by TTL). */
+  /** The presence subject this holder answers on, when it advertises one. */
+  get presenceSubject(): string | undefined {
+    return this.#lease.presenceSubject;
+  }
+
+  /** Stops renewing without a final write (crash-like; the lease lapses by TTL, or at once with presence). */
   abandon(): void {
     this.#lease.abandon();
   }
