@@ -126,13 +126,26 @@ export function spawnService(
 ): Proc {
   const entry = FROM_SOURCE ? `services/${service}/src/main.ts` : `services/${service}/dist/main.js`;
   if (!existsSync(`${REPO_ROOT}${entry}`)) throw new Error(`bench: ${entry} not built (npm run build)`);
-  const args = FROM_SOURCE ? ['--conditions=source', '--import', 'tsx', entry] : [entry];
+  const flags = startFlags(service);
+  const args = FROM_SOURCE ? [...flags, '--conditions=source', '--import', 'tsx', entry] : [...flags, entry];
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return track(label, child);
+}
+
+/**
+ * The Node.js flags of the service's `start` script (`node <flags> dist/main.js`), which its image,
+ * compose, Kubernetes and `hyperflow up` start it with too (the ingestor's V8 heap sizing).
+ */
+function startFlags(service: ServiceName): string[] {
+  const manifest = JSON.parse(readFileSync(`${REPO_ROOT}services/${service}/package.json`, 'utf8')) as {
+    scripts?: { start?: string };
+  };
+  const words = manifest.scripts?.start?.trim().split(/\s+/) ?? [];
+  return words[0] === 'node' ? words.slice(1, -1).filter((w) => w.startsWith('--')) : [];
 }
 
 /**

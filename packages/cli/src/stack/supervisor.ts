@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { stopChild } from './nats-server.js';
 
 export interface ServiceSpec {
@@ -41,7 +41,7 @@ export function startServices(
       return { spec, state: 'missing' as const, detail: `${spec.entry} not built (npm run build)`, logFile };
     }
     const out = createWriteStream(logFile, { flags: 'a' });
-    const child = spawn(process.execPath, [entry], {
+    const child = spawn(process.execPath, [...nodeFlags(entry), entry], {
       cwd: repoRoot,
       env: { ...process.env, ...spec.env, HTTP_PORT: String(spec.httpPort) },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -55,6 +55,21 @@ export function startServices(
     });
     return svc;
   });
+}
+
+/**
+ * The Node.js flags of a service's `start` script (`node <flags> dist/main.js` in the package.json
+ * two levels above its built entry), so that `hyperflow up` runs it with the same V8 settings as
+ * its image, compose and Kubernetes do (the ingestor's heap sizing). None when there are none.
+ */
+export function nodeFlags(entry: string): string[] {
+  const manifest = join(dirname(dirname(entry)), 'package.json');
+  if (!existsSync(manifest)) return [];
+  const start = (JSON.parse(readFileSync(manifest, 'utf8')) as { scripts?: { start?: string } }).scripts
+    ?.start;
+  const words = start?.trim().split(/\s+/) ?? [];
+  if (words[0] !== 'node') return [];
+  return words.slice(1, -1).filter((w) => w.startsWith('--'));
 }
 
 /** Asks every running service once whether it is ready and updates its state. */

@@ -12,6 +12,13 @@ import {
 import { WsError } from './errors.js';
 import { systemClock } from './runtime.js';
 import { SlidingWindowCounter } from './sliding-window.js';
+import { channelsFor } from './subscription.js';
+
+// channelsFor, observed: routing a data frame must not consult every subscription's type
+vi.mock('./subscription.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('./subscription.js')>();
+  return { ...original, channelsFor: vi.fn(original.channelsFor) };
+});
 
 const GREETING = 'Websocket connection established.';
 
@@ -315,6 +322,52 @@ describe('WsClient on a loopback server', () => {
       ['activeSpotAssetCtx', spotKey],
       ['user', eventsKey],
     ]);
+  });
+
+  it("routes a frame among its channel's subscriptions only, not by a pass over all of them", async () => {
+    const c = client();
+    const peer = await connect(c);
+    const coins = Array.from({ length: 40 }, (_, i) => `C${i}`);
+    const subs = coins.flatMap((coin) => [
+      { type: 'trades', coin },
+      { type: 'l2Book', coin },
+      { type: 'bbo', coin },
+      { type: 'candle', coin, interval: '1m' },
+      { type: 'activeAssetCtx', coin },
+    ]);
+    const pending = subs.map((sub) => c.subscribe(sub));
+    for (let i = 0; i < subs.length; i++) {
+      const frame = await peer.next();
+      peer.ack('subscribe', frame.subscription);
+    }
+    const keys = await Promise.all(pending);
+    const keyOf = (type: string, coin: string) =>
+      keys[subs.findIndex((s) => s.type === type && s.coin === coin)];
+    const unsubscribed = c.unsubscribe({ type: 'l2Book', coin: 'C7' });
+    expect(await peer.next()).toEqual({
+      method: 'unsubscribe',
+      subscription: { type: 'l2Book', coin: 'C7' },
+    });
+    peer.ack('unsubscribe', { type: 'l2Book', coin: 'C7' });
+    await unsubscribed;
+
+    const seen: [string, string | undefined][] = [];
+    c.on('data', (channel, _data, key) => seen.push([channel, key]));
+    vi.mocked(channelsFor).mockClear();
+    for (let i = 0; i < 100; i++) {
+      peer.send({ channel: 'l2Book', data: { coin: 'C3', time: i, levels: [[], []] } });
+    }
+    peer.send({ channel: 'l2Book', data: { coin: 'C7', time: 1, levels: [[], []] } });
+    peer.send({ channel: 'activeSpotAssetCtx', data: { coin: 'C9', ctx: {} } });
+    peer.send({ channel: 'candle', data: { s: 'C39', i: '1m', t: 1 } });
+    await vi.waitFor(() => expect(seen).toHaveLength(103));
+    expect(seen.slice(0, 100)).toEqual(Array.from({ length: 100 }, () => ['l2Book', keyOf('l2Book', 'C3')]));
+    expect(seen.slice(100)).toEqual([
+      ['l2Book', undefined],
+      ['activeSpotAssetCtx', keyOf('activeAssetCtx', 'C9')],
+      ['candle', keyOf('candle', 'C39')],
+    ]);
+    expect(channelsFor).not.toHaveBeenCalled();
   });
 
   it('a subscription can ask for a reconnect when stale, and is restored on the new socket', async () => {

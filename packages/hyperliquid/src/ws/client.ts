@@ -126,6 +126,8 @@ export interface WsClientEvents {
   resubscribed: [ResubscribedInfo];
 }
 
+const NO_ENTRIES: readonly SubEntry[] = [];
+
 interface SubEntry {
   readonly key: string;
   readonly sub: SubscriptionObject;
@@ -188,6 +190,12 @@ export class WsClient extends EventEmitter<WsClientEvents> {
   private openedAt = 0;
   private downSince: number | undefined;
   private readonly subs = new Map<string, SubEntry>();
+  /**
+   * `subs` by the channel their data arrives on, in subscription order: a data frame is routed
+   * among its channel's subscriptions only, not by a pass over all of them (1000 per frame at the
+   * venue's per-IP cap, thousands of frames a second).
+   */
+  private readonly byChannel = new Map<string, SubEntry[]>();
   private readonly ops: PendingOp[] = [];
   private readonly posts = new Map<number, PendingPost>();
   private readonly nextPostId: () => number;
@@ -282,7 +290,7 @@ export class WsClient extends EventEmitter<WsClientEvents> {
     } catch (err) {
       return Promise.reject(err);
     }
-    this.subs.set(key, entry);
+    this.addEntry(entry);
     entry.firstSubscribe = sent.then(
       () => {
         entry.firstSubscribe = undefined;
@@ -623,8 +631,8 @@ export class WsClient extends EventEmitter<WsClientEvents> {
     const hints = routingHints(data);
     let match: SubEntry | undefined;
     let ambiguous = false;
-    for (const entry of this.subs.values()) {
-      if (!channelsFor(entry.sub.type).includes(channel) || !matchesHints(entry.sub, hints)) continue;
+    for (const entry of this.byChannel.get(channel) ?? NO_ENTRIES) {
+      if (!matchesHints(entry.sub, hints)) continue;
       if (match) ambiguous = true;
       match = entry;
     }
@@ -742,9 +750,26 @@ export class WsClient extends EventEmitter<WsClientEvents> {
     entry.staleTimer = undefined;
   }
 
+  private addEntry(entry: SubEntry): void {
+    this.subs.set(entry.key, entry);
+    for (const channel of channelsFor(entry.sub.type)) {
+      const list = this.byChannel.get(channel);
+      if (list) list.push(entry);
+      else this.byChannel.set(channel, [entry]);
+    }
+  }
+
   private dropEntry(entry: SubEntry): void {
     this.clearStale(entry);
-    if (this.subs.get(entry.key) === entry) this.subs.delete(entry.key);
+    if (this.subs.get(entry.key) !== entry) return;
+    this.subs.delete(entry.key);
+    for (const channel of channelsFor(entry.sub.type)) {
+      const list = this.byChannel.get(channel);
+      const i = list?.indexOf(entry) ?? -1;
+      if (list === undefined || i < 0) continue;
+      list.splice(i, 1);
+      if (list.length === 0) this.byChannel.delete(channel);
+    }
   }
 
   // --- outbound ---
