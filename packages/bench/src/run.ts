@@ -1,6 +1,7 @@
 // `npm run bench`: runs every suite, prints each figure against its baseline and target, and
 // writes bench/results/latest.json and BENCHMARKS.md. A benchmark never fails CI.
 import { machine, type Result, writeReports } from './report.js';
+import { ingestSuite } from './suites/ingest.js';
 import { ledgerSuite } from './suites/ledger.js';
 import { memorySuite } from './suites/memory.js';
 import { pipelineSuite } from './suites/pipeline.js';
@@ -12,6 +13,7 @@ import { stackPipelineSuite } from './suites/stack-pipeline.js';
 const suites: [string, () => Promise<Result[]>][] = [
   ['signing', signingSuite],
   ['publish', publishSuite],
+  ['ingest', ingestSuite],
   ['ledger', ledgerSuite],
   ['pipeline', pipelineSuite],
   ['stack', stackPipelineSuite],

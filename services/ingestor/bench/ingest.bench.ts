@@ -11,6 +11,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { startIngestor } from '../src/app.js';
 import { IngestorConfig } from '../src/config/config.js';
 import { silentLogger } from '../src/ports.js';
+import { MIXED_PROPORTIONS, type Traffic, trafficFrames } from '../src/test-support/bench-frames.js';
 import { FakeVenue } from '../src/test-support/fake-venue.js';
 
 /** Same shape as packages/bench's Result, so the lead can add this suite there. */
@@ -27,33 +28,24 @@ export interface Result {
 }
 
 const N = 20_000;
-const T0 = 1_700_000_000_000;
 
-/** Raw venue frames as they come off the socket: one trade per frame (venue: trades data is an array). */
+/** Raw venue trade frames as they come off the socket: one trade per frame. */
 function rawFrames(n: number, coin: string): string[] {
-  return Array.from({ length: n }, (_, i) =>
-    JSON.stringify({
-      channel: 'trades',
-      data: [
-        {
-          coin,
-          side: i % 2 ? 'B' : 'A',
-          px: `6999${i % 10}.0`,
-          sz: '0.01500',
-          hash: `0x${i.toString(16).padStart(64, '0')}`,
-          time: T0 + i,
-          tid: i,
-          users: ['0x0000000000000000000000000000000000000001', '0x0000000000000000000000000000000000000002'],
-        },
-      ],
-    }),
-  );
+  return trafficFrames('trades', n, coin).frames;
 }
 
-async function streamMessages(nc: NatsConnection, stream: string, filter: string): Promise<number> {
+async function streamMessages(
+  nc: NatsConnection,
+  stream: string,
+  filters: readonly string[],
+): Promise<number> {
   const jsm = await jetstreamManager(nc);
-  const info = await jsm.streams.info(stream, { subjects_filter: filter });
-  return Object.values(info.state.subjects ?? {}).reduce((a, b) => a + b, 0);
+  let n = 0;
+  for (const filter of filters) {
+    const info = await jsm.streams.info(stream, { subjects_filter: filter });
+    n += Object.values(info.state.subjects ?? {}).reduce((a, b) => a + b, 0);
+  }
+  return n;
 }
 
 async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
@@ -76,13 +68,104 @@ function config(env: Record<string, string>) {
   return parsed.data;
 }
 
+const TRAFFIC: readonly { readonly traffic: Traffic; readonly coin: string; readonly label: string }[] = [
+  { traffic: 'trades', coin: 'BTC', label: 'trades (one trade per frame)' },
+  { traffic: 'l2Book', coin: 'ETH', label: 'l2Book (20 levels per side)' },
+  {
+    traffic: 'mixed',
+    coin: 'SOL',
+    label: `mixed (per 20 frames: ${MIXED_PROPORTIONS.trades} trades, ${MIXED_PROPORTIONS.bbo} bbo, ${MIXED_PROPORTIONS.l2Book} l2Book, ${MIXED_PROPORTIONS.allMids} allMids)`,
+  },
+];
+
+/**
+ * Ingest throughput for trades, l2Book and mixed traffic: N raw venue frames pushed over a loopback
+ * WebSocket → venue client → validate/normalize → pipelined, de-duplicated JetStream publish, timed
+ * until the stream holds all N; each against the floor of JSON.parse plus a raw core publish of the
+ * same bytes (flushed), measured just before it on the same connection. Needs a provisioned MARKET.
+ */
+export async function ingestThroughput(
+  nc: NatsConnection,
+  natsUrl: string,
+  venue: FakeVenue,
+): Promise<Result[]> {
+  const s = subjects('sim');
+  const results: Result[] = [];
+  for (const { traffic, coin, label } of TRAFFIC) {
+    const { frames, counts } = trafficFrames(traffic, N, coin);
+
+    let t = performance.now();
+    for (const f of frames) {
+      JSON.parse(f);
+      nc.publish('bench.floor', f);
+    }
+    await nc.flush();
+    const floorPerSec = N / ((performance.now() - t) / 1000);
+
+    const channels = (Object.keys(counts) as (keyof typeof counts)[]).filter((k) => counts[k] > 0);
+    const filters = channels.map((k) =>
+      k === 'trades' ? s.trade(coin) : k === 'l2Book' ? s.book(coin) : k === 'bbo' ? s.bbo(coin) : s.mids(),
+    );
+    const running = await startIngestor({
+      config: config({
+        NATS_URL: natsUrl,
+        HL_WS_URL: venue.wsUrl,
+        HL_REST_URL: venue.restUrl,
+        COINS: coin,
+        CHANNELS: channels.join(','),
+        STALE_AFTER_MS: '0',
+        INSTANCE_ID: `ingest-${traffic}`,
+      }),
+      nc,
+      log: silentLogger,
+    });
+    try {
+      await until(async () => running.ingestor.liveSubscriptions === channels.length, 10_000);
+      const before = await streamMessages(nc, 'MARKET', filters);
+      t = performance.now();
+      for (const f of frames) venue.push(f);
+      await until(async () => (await streamMessages(nc, 'MARKET', filters)) - before >= N, 120_000);
+    } finally {
+      await running.stop();
+    }
+    const ingestPerSec = N / ((performance.now() - t) / 1000);
+    results.push({
+      suite: 'ingestor',
+      name: `raw WS frames → JetStream, ${label} (validated, normalized, de-duplicated)`,
+      value: ingestPerSec,
+      unit: 'frames/s',
+      baseline: 'floor: JSON.parse + raw core publish of the same bytes',
+      baselineValue: floorPerSec,
+      ratio: ingestPerSec / floorPerSec,
+      target: '≥ 0.7× floor (issue 6)',
+      meetsTarget: ingestPerSec / floorPerSec >= 0.7,
+    });
+  }
+  return results;
+}
+
+/** The throughput figures alone, on a nats-server and loopback venue of their own (packages/bench). */
+export async function ingestThroughputSuite(): Promise<Result[]> {
+  const nats = await startNats();
+  const nc = await connect({ servers: nats.url });
+  const venue = await FakeVenue.start();
+  try {
+    await provision(nc, { limits: { streams: { MARKET: { maxAgeMs: 600_000, maxBytes: 1024 * 2 ** 20 } } } });
+    return await ingestThroughput(nc, nats.url, venue);
+  } finally {
+    await venue.close();
+    await nc.close();
+    await nats.stop();
+  }
+}
+
 export async function ingestorSuite(): Promise<Result[]> {
   const nats = await startNats();
   const nc = await connect({ servers: nats.url });
   const venue = await FakeVenue.start();
   const results: Result[] = [];
   try {
-    await provision(nc, { limits: { streams: { MARKET: { maxAgeMs: 600_000, maxBytes: 512 * 2 ** 20 } } } });
+    await provision(nc, { limits: { streams: { MARKET: { maxAgeMs: 600_000, maxBytes: 1024 * 2 ** 20 } } } });
     const s = subjects('sim');
 
     // memory: heap held by 500 live subscriptions, with an ingestor of 5 live as the baseline;
@@ -127,20 +210,10 @@ export async function ingestorSuite(): Promise<Result[]> {
       meetsTarget: true,
     });
 
-    // floor: JSON.parse of each raw frame plus a raw core publish of the same bytes, flushed
-    const floorFrames = rawFrames(N, 'FLOOR');
-    let t = performance.now();
-    for (const f of floorFrames) {
-      JSON.parse(f);
-      nc.publish('bench.floor', f);
-    }
-    await nc.flush();
-    const floorPerSec = N / ((performance.now() - t) / 1000);
-
     // the JetStream floor: the same trades as ready contract events through the bus's pipelined
     // publisher alone (what acked, de-duplicated storage costs without the venue path)
     const fast = createFastPublisher(nc, { maxInFlight: 1024 });
-    const events = floorFrames.map((f, i) => {
+    const events = rawFrames(N, 'FLOOR').map((f, i) => {
       const w = (
         JSON.parse(f) as { data: { px: string; sz: string; hash: string; time: number; tid: number }[] }
       ).data[0];
@@ -160,43 +233,15 @@ export async function ingestorSuite(): Promise<Result[]> {
         recvTsMs: w.time + 0.5,
       };
     });
-    t = performance.now();
+    const t = performance.now();
     for (const e of events) await fast.publish(s.trade('JS'), TradeEvent, e, { msgId: e.id });
     await fast.flush();
     const jsPerSec = N / ((performance.now() - t) / 1000);
 
-    // the ingestor: raw frames over a loopback WebSocket → venue client → validate/normalize →
-    // pipelined, de-duplicated JetStream publish; timed until the stream holds all N
-    const running = await startIngestor({
-      config: config({
-        NATS_URL: nats.url,
-        HL_WS_URL: venue.wsUrl,
-        HL_REST_URL: venue.restUrl,
-        COINS: 'BTC',
-        CHANNELS: 'trades',
-        STALE_AFTER_MS: '0',
-      }),
-      nc,
-      log: silentLogger,
-    });
-    await until(async () => running.ingestor.isReady, 10_000);
-    const frames = rawFrames(N, 'BTC');
-    t = performance.now();
-    for (const f of frames) venue.push(f);
-    await until(async () => (await streamMessages(nc, 'MARKET', s.trade('BTC'))) >= N, 120_000);
-    const ingestPerSec = N / ((performance.now() - t) / 1000);
-    await running.stop();
-    results.push({
-      suite: 'ingestor',
-      name: 'raw WS trade frames → JetStream (validated, normalized, de-duplicated)',
-      value: ingestPerSec,
-      unit: 'frames/s',
-      baseline: 'floor: JSON.parse + raw core publish of the same bytes',
-      baselineValue: floorPerSec,
-      ratio: ingestPerSec / floorPerSec,
-      target: 'issue 6: reported as a ratio to the floor (no target set)',
-      meetsTarget: true,
-    });
+    // the ingestor, three kinds of traffic, each against its floor; trades also against the bus alone
+    const throughput = await ingestThroughput(nc, nats.url, venue);
+    results.push(...throughput);
+    const ingestPerSec = throughput[0]?.value ?? 0;
     results.push({
       suite: 'ingestor',
       name: 'raw WS trade frames → JetStream, against the bus alone',
