@@ -1,46 +1,14 @@
 import { ConcurrencyError, createEventStore, provision } from '@hyperflow/bus';
-import { OrderEvent, type SignalEmitted, subjects } from '@hyperflow/contracts';
+import { OrderEvent, subjects } from '@hyperflow/contracts';
 import type { AssetInfo } from '@hyperflow/hyperliquid';
 import { type NatsHandle, startNats } from '@hyperflow/testkit';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RiskBook } from '../risk/book.js';
-import type { RiskLimits } from '../risk/engine.js';
-import { FakeExchange, FakeSigner, sha256Hex } from '../test-support/fakes.js';
+import { ETH, FakeExchange, FakeSigner, LIMITS, sha256Hex, signal, T0 } from '../test-support/fakes.js';
 import { Executor } from './executor.js';
 
-const LIMITS: RiskLimits = {
-  maxOrderNotional: '1000',
-  maxPositionNotionalPerCoin: '2000',
-  maxTotalPositionNotional: '3000',
-  maxOpenOrders: 10,
-  maxOrdersPerMinute: 100,
-  priceBandBps: 200,
-  maxMidAgeMs: 5_000,
-  minNotional: '10',
-  maxConsecutiveRejects: 3,
-};
-const T0 = 1_700_000_000_000;
-const ETH = { coin: 'ETH', assetId: 1, kind: 'perp', priceMarket: 'perp', szDecimals: 4, index: 1 } as const;
 const ROOT = 'exint';
-
-const signal = (id: string): SignalEmitted => ({
-  type: 'signal',
-  v: 1,
-  net: 'sim',
-  id,
-  strategy: 'trend',
-  coin: 'ETH',
-  side: 'buy',
-  size: '0.1',
-  style: 'limit',
-  limitPx: '3000',
-  reduceOnly: false,
-  reason: 'cross',
-  causes: [{ id: 'm1', exchTsMs: T0, recvTsMs: T0 }],
-  createdAtMs: T0,
-  ttlMs: 10_000,
-});
 
 describe('executor on a real event store: the optimistic first delivery', () => {
   let nats: NatsHandle;
@@ -82,14 +50,14 @@ describe('executor on a real event store: the optimistic first delivery', () => 
 
   it('a signal seen as a first delivery again after its order exists: no second signature, no second send', async () => {
     const { ex, store, exchange, signer } = await executor();
-    const first = await ex.handleSignal(signal('trend:ETH:int-1'), { firstDelivery: true });
+    const first = await ex.handleSignal(signal({ id: 'trend:ETH:int-1' }), { firstDelivery: true });
     expect(first.outcome).toBe('recorded');
     expect(exchange.sent).toHaveLength(1);
     // the server de-duplicates the msgIds before it checks the expected sequence: a second
     // optimistic append of the same events would "succeed" as duplicates and sign and send again,
     // unless duplicates count as a conflict (then it reads the subject and finds the order)
-    const again = await ex.handleSignal(signal('trend:ETH:int-1'), { firstDelivery: true });
-    const redelivered = await ex.handleSignal(signal('trend:ETH:int-1'));
+    const again = await ex.handleSignal(signal({ id: 'trend:ETH:int-1' }), { firstDelivery: true });
+    const redelivered = await ex.handleSignal(signal({ id: 'trend:ETH:int-1' }));
     expect([again.outcome, redelivered.outcome]).toEqual(['duplicate', 'duplicate']);
     expect(signer.signed).toBe(1);
     expect(exchange.sent).toHaveLength(1);
@@ -118,8 +86,8 @@ describe('executor on a real event store: the optimistic first delivery', () => 
       a.exchange.send = (r) => shared.send(r);
       b.exchange.send = (r) => shared.send(r);
       const [ra, rb] = await Promise.all([
-        a.ex.handleSignal(signal(`trend:ETH:${tag}`), { firstDelivery }),
-        b.ex.handleSignal(signal(`trend:ETH:${tag}`), { firstDelivery }),
+        a.ex.handleSignal(signal({ id: `trend:ETH:${tag}` }), { firstDelivery }),
+        b.ex.handleSignal(signal({ id: `trend:ETH:${tag}` }), { firstDelivery }),
       ]);
       expect([ra.outcome, rb.outcome]).toContain('recorded');
       expect(shared.sent).toHaveLength(1);

@@ -1,52 +1,21 @@
-import { OrderEvent, parse, type SignalEmitted, subjects } from '@hyperflow/contracts';
+import { OrderEvent, parse, subjects } from '@hyperflow/contracts';
 import type { AssetInfo } from '@hyperflow/hyperliquid';
 import { describe, expect, it } from 'vitest';
 import { decide, initialOrderState } from '../order/decider.js';
 import { RiskBook } from '../risk/book.js';
-import type { ModeChange, RiskLimits } from '../risk/engine.js';
+import type { ModeChange } from '../risk/engine.js';
 import {
+  ETH,
   FakeConcurrencyError,
   FakeExchange,
   FakeSigner,
+  LIMITS,
   MemoryStore,
   sha256Hex,
+  signal,
+  T0,
 } from '../test-support/fakes.js';
 import { Executor } from './executor.js';
-
-const LIMITS: RiskLimits = {
-  maxOrderNotional: '1000',
-  maxPositionNotionalPerCoin: '2000',
-  maxTotalPositionNotional: '3000',
-  maxOpenOrders: 10,
-  maxOrdersPerMinute: 100,
-  priceBandBps: 200,
-  maxMidAgeMs: 5_000,
-  minNotional: '10',
-  maxConsecutiveRejects: 3,
-};
-const T0 = 1_700_000_000_000;
-const ETH = { coin: 'ETH', assetId: 1, kind: 'perp', priceMarket: 'perp', szDecimals: 4, index: 1 } as const;
-
-function signal(over: Partial<SignalEmitted> = {}): SignalEmitted {
-  return {
-    type: 'signal',
-    v: 1,
-    net: 'sim',
-    id: 'trend:ETH:1',
-    strategy: 'trend',
-    coin: 'ETH',
-    side: 'buy',
-    size: '0.1',
-    style: 'limit',
-    limitPx: '3000',
-    reduceOnly: false,
-    reason: 'cross',
-    causes: [{ id: 'm1', exchTsMs: T0, recvTsMs: T0 }],
-    createdAtMs: T0,
-    ttlMs: 10_000,
-    ...over,
-  };
-}
 
 function setup(
   opts: { dryRun?: boolean; store?: MemoryStore; exchange?: FakeExchange; now?: () => number } = {},

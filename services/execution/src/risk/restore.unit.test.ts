@@ -1,20 +1,8 @@
 import type { RiskStateChanged } from '@hyperflow/contracts';
 import { describe, expect, it } from 'vitest';
-import { evolveRisk, initialRiskState, type RiskLimits } from './engine.js';
+import { LIMITS, T0 as NOW } from '../test-support/fakes.js';
+import { evolveRisk, initialRiskState } from './engine.js';
 import { restoredModeFact } from './restore.js';
-
-const LIMITS: RiskLimits = {
-  maxOrderNotional: '1000',
-  maxPositionNotionalPerCoin: '2000',
-  maxTotalPositionNotional: '3000',
-  maxOpenOrders: 3,
-  maxOrdersPerMinute: 4,
-  priceBandBps: 100,
-  maxMidAgeMs: 5_000,
-  minNotional: '10',
-  maxConsecutiveRejects: 3,
-};
-const NOW = 1_700_000_000_000;
 
 const last = (over: Partial<RiskStateChanged>): RiskStateChanged => ({
   type: 'riskStateChanged',

@@ -1,10 +1,55 @@
-// In-memory fakes of the executor's ports, for unit tests. The store keeps the real store's one
-// rule that matters here: an append whose expected last sequence is stale writes nothing.
+// In-memory fakes of the executor's ports and the fixtures its tests share. The store keeps the
+// real store's one rule that matters here: an append whose expected last sequence is stale writes nothing.
 import { createHash } from 'node:crypto';
-import type { OrderEvent } from '@hyperflow/contracts';
+import type { OrderEvent, SignalEmitted } from '@hyperflow/contracts';
 import type { OrderStore } from '../execute/executor.js';
 import type { Resolution, SignedOrder } from '../order/decider.js';
+import type { RiskLimits } from '../risk/engine.js';
 import type { ExchangePort, OrderSigner, SendResult } from '../submit/ports.js';
+
+/** limits that let the executor tests' orders through */
+export const LIMITS: RiskLimits = {
+  maxOrderNotional: '1000',
+  maxPositionNotionalPerCoin: '2000',
+  maxTotalPositionNotional: '3000',
+  maxOpenOrders: 10,
+  maxOrdersPerMinute: 100,
+  priceBandBps: 200,
+  maxMidAgeMs: 5_000,
+  minNotional: '10',
+  maxConsecutiveRejects: 3,
+};
+export const T0 = 1_700_000_000_000;
+export const ETH = {
+  coin: 'ETH',
+  assetId: 1,
+  kind: 'perp',
+  priceMarket: 'perp',
+  szDecimals: 4,
+  index: 1,
+} as const;
+
+/** a limit buy of 0.1 ETH at 3000, created at T0 */
+export function signal(over: Partial<SignalEmitted> = {}): SignalEmitted {
+  return {
+    type: 'signal',
+    v: 1,
+    net: 'sim',
+    id: 'trend:ETH:1',
+    strategy: 'trend',
+    coin: 'ETH',
+    side: 'buy',
+    size: '0.1',
+    style: 'limit',
+    limitPx: '3000',
+    reduceOnly: false,
+    reason: 'cross',
+    causes: [{ id: 'm1', exchTsMs: T0, recvTsMs: T0 }],
+    createdAtMs: T0,
+    ttlMs: 10_000,
+    ...over,
+  };
+}
 
 export class FakeConcurrencyError extends Error {
   override name = 'FakeConcurrencyError';
