@@ -15,6 +15,8 @@ const workspaces = ['packages', 'services'].flatMap((dir) =>
 export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
+  // the environment vitest loads global setup in (the test kit imports @hyperflow/nats-local)
+  environments: { __vitest__: { resolve: { conditions: ['source'] } } },
   test: {
     globalSetup: [fileURLToPath(new URL('./packages/testkit/src/global-setup.ts', import.meta.url))],
     testTimeout: 20_000,

@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
+  // the environment vitest loads global setup in (the test kit imports @hyperflow/nats-local)
+  environments: { __vitest__: { resolve: { conditions: ['source'] } } },
   test: {
     include: ['{packages,services}/*/src/**/*.e2e.test.ts'],
     globalSetup: [fileURLToPath(new URL('./packages/testkit/src/global-setup.ts', import.meta.url))],

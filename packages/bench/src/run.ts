@@ -1,5 +1,6 @@
 // `npm run bench`: runs every suite, prints each figure against its baseline and target, and
 // writes bench/results/latest.json and BENCHMARKS.md. A benchmark never fails CI.
+import { findNatsServer } from '@hyperflow/testkit';
 import { machine, type Result, writeReports } from './report.js';
 import { ingestSuite } from './suites/ingest.js';
 import { ledgerSuite } from './suites/ledger.js';
@@ -20,6 +21,15 @@ const suites: [string, () => Promise<Result[]>][] = [
   ['memory', memorySuite],
   ['recovery', recoverySuite],
 ];
+
+// every suite needs a nats-server in the supported range: refuse before any suite runs, so an old
+// server never overwrites the reports with an empty run
+try {
+  console.log(`bench: nats-server ${findNatsServer()}`);
+} catch (err) {
+  console.error(`bench: ${(err as Error).message}`);
+  process.exit(1);
+}
 
 const results: Result[] = [];
 for (const [name, suite] of suites) {

@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { locateNatsServer, NatsLocalError, readNatsVersions } from '@hyperflow/nats-local';
 
 export interface NatsHandle {
   /** `nats://127.0.0.1:<port>` */
@@ -15,8 +16,6 @@ export interface NatsHandle {
 export class TestkitError extends Error {
   override name = 'TestkitError';
 }
-
-const NATS_IMAGE = 'nats:2.10-alpine';
 
 /**
  * Starts a JetStream-enabled nats-server for tests: a container when a Docker engine answers,
@@ -31,13 +30,18 @@ export async function startNats(): Promise<NatsHandle> {
   return startBinary();
 }
 
-export function findNatsServer(): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/usr/bin'];
-  for (const d of dirs) {
-    const candidate = join(d, 'nats-server');
-    if (d && existsSync(candidate)) return candidate;
+/**
+ * The nats-server binary the test kit runs: HYPERFLOW_NATS_SERVER, else the first of
+ * <repo>/.hyperflow/bin, PATH and the sbin dirs whose `--version` is in infra/nats/versions.json's
+ * range. Throws (naming the version found, the minimum and the install command) when there is none.
+ */
+export function findNatsServer(): string {
+  try {
+    return locateNatsServer().bin;
+  } catch (err) {
+    if (err instanceof NatsLocalError) throw new TestkitError(err.message, { cause: err });
+    throw err;
   }
-  return undefined;
 }
 
 async function dockerReachable(): Promise<boolean> {
@@ -61,7 +65,7 @@ async function dockerReachable(): Promise<boolean> {
 
 async function startContainer(): Promise<NatsHandle> {
   const { GenericContainer, Wait } = await import('testcontainers');
-  const container = await new GenericContainer(NATS_IMAGE)
+  const container = await new GenericContainer(readNatsVersions().image)
     .withCommand(['-js'])
     .withExposedPorts(4222)
     .withWaitStrategy(Wait.forLogMessage(/Server is ready/))
@@ -89,11 +93,6 @@ export async function startNatsBinary(options: BinaryOptions = {}): Promise<Nats
 
 async function startBinary(options: BinaryOptions = {}): Promise<NatsHandle> {
   const bin = findNatsServer();
-  if (!bin) {
-    throw new TestkitError(
-      'nats-server not found on PATH and no Docker engine reachable: install it (Debian: apt-get install -y nats-server)',
-    );
-  }
   const dir = mkdtempSync(join(tmpdir(), 'hyperflow-nats-'));
   const args = options.configFile
     ? ['-c', options.configFile, '-a', '127.0.0.1', '-p', '-1', '-m', '-1']

@@ -110,6 +110,7 @@ export async function up(opts: UpOptions): Promise<number> {
   const dataDir = opts.dataDir ?? join(opts.repoRoot, '.hyperflow');
   say('hyperflow: starting nats-server (JetStream, one user per service)…');
   const nats = await startLocalNats({
+    repoRoot: opts.repoRoot,
     configFile: join(opts.repoRoot, 'infra/nats/nats.conf'),
     dataDir: join(dataDir, 'nats'),
   });

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { locateNatsServer, NatsLocalError } from '@hyperflow/nats-local';
 import { CliError } from '../errors.js';
 
 /** The NATS users of infra/nats/nats.conf and the environment variable holding each password. */
@@ -20,27 +20,30 @@ export interface LocalNats {
   stop(): Promise<void>;
 }
 
-export const INSTALL_HINT =
-  'nats-server is not installed. Install it with `npm run setup` (uses apt-get or brew), ' +
-  'or `sudo apt-get install -y nats-server` (Debian/Ubuntu), or `brew install nats-server` (macOS).';
-
-export function findNatsServer(): string | undefined {
-  const dirs = [
-    ...(process.env.PATH ?? '').split(delimiter),
-    '/usr/sbin',
-    '/usr/local/sbin',
-    '/usr/local/bin',
-  ];
-  return dirs.map((d) => join(d, 'nats-server')).find((p) => p.startsWith('/') && existsSync(p));
+/**
+ * The nats-server to run: the first in infra/nats/versions.json's range (HYPERFLOW_NATS_SERVER,
+ * <repo>/.hyperflow/bin, PATH). An older one is refused with the version found, the minimum and
+ * the install command.
+ */
+export function findNatsServer(repoRoot: string): string {
+  try {
+    return locateNatsServer({ repoRoot }).bin;
+  } catch (err) {
+    if (err instanceof NatsLocalError) throw new CliError(err.message, { cause: err });
+    throw err;
+  }
 }
 
 /**
  * Starts nats-server with the repository's config (JetStream, one user per service) on a free
  * loopback port. Passwords are generated for this run and handed to the services, never printed.
  */
-export async function startLocalNats(opts: { configFile: string; dataDir: string }): Promise<LocalNats> {
-  const bin = findNatsServer();
-  if (!bin) throw new CliError(INSTALL_HINT);
+export async function startLocalNats(opts: {
+  repoRoot: string;
+  configFile: string;
+  dataDir: string;
+}): Promise<LocalNats> {
+  const bin = findNatsServer(opts.repoRoot);
   mkdirSync(opts.dataDir, { recursive: true });
   // nats-server parses an env value as a config value: a password must read as a plain string token
   const passwords = Object.fromEntries(
