@@ -1,27 +1,11 @@
 #!/usr/bin/env bash
-# One-time set-up on a fresh machine: nats-server (when it can be installed safely), npm deps, build.
+# One-time set-up on a fresh machine: a nats-server in the supported range (infra/nats/versions.json,
+# found or installed into .hyperflow/bin by scripts/install-nats.sh), npm deps, build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-have_nats() { command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ]; }
-
-if ! have_nats; then
-  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-    echo "setup: installing nats-server from Debian/Ubuntu packages"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server >/dev/null
-  elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then
-    echo "setup: installing nats-server with sudo apt-get"
-    sudo apt-get update -qq
-    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server >/dev/null
-  elif command -v brew >/dev/null 2>&1; then
-    brew install nats-server
-  else
-    echo "setup: nats-server not found. Install it (https://docs.nats.io/running-a-nats-service/introduction/installation)" >&2
-    echo "       e.g. 'apt-get install nats-server' or 'brew install nats-server', then re-run 'npm run setup'." >&2
-    exit 1
-  fi
-fi
+nats=$(bash scripts/install-nats.sh)
+echo "setup: using $("$nats" --version) at $nats"
 
 npm ci --no-audit --no-fund
 npm run build
