@@ -1,3 +1,10 @@
+export {
+  type ClusterNode,
+  type ClusterOptions,
+  type NatsCluster,
+  startNatsCluster,
+  type WaitOptions,
+} from './cluster.js';
 export { NatsLocalError } from './errors.js';
 export {
   type LocateOptions,

@@ -1,3 +1,10 @@
+export {
+  type ClusterNode,
+  type ClusterOptions,
+  type NatsCluster,
+  startNatsCluster,
+  type WaitOptions,
+} from '@hyperflow/nats-local';
 export { loadFixture } from './fixtures.js';
 export { type TestScope, testScope } from './isolation.js';
 export {
