@@ -216,8 +216,10 @@ describe('runConsumer', () => {
       handled.push(e.id);
     });
     await waitFor(() => runner?.stats().acked === 2);
-    // 'one' was acked before stop (not redelivered); the rest came back at once, not after ack_wait (30 s)
-    expect(handled).toEqual(['one', 'two', 'three']);
+    // 'one' was acked before stop (not redelivered); the rest came back at once, not after ack_wait
+    // (30 s), each once; JetStream promises no order among redeliveries (2.15.1 often sends 'three' first)
+    expect(handled[0]).toBe('one');
+    expect(handled.slice(1).sort()).toEqual(['three', 'two']);
     expect(Date.now() - started).toBeLessThan(5000);
   });
 });

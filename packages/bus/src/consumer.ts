@@ -343,13 +343,10 @@ export async function runConsumer<S extends z.ZodType>(opts: RunConsumerOptions<
   };
 }
 
-/**
- * Always a delayed NAK: nats-server 2.9.10 mishandles a plain `-NAK` when no pull request is
- * waiting (seen here: one message redelivered twice, another stuck until ack_wait); the delayed
- * form takes the redelivery-timer path, which is correct.
- */
+/** A nak: plain (redelivered at once) for no delay, else delayed by the server. */
 function nak(m: JsMsg, delayMs: number): void {
-  m.nak(Math.max(1, delayMs));
+  if (delayMs > 0) m.nak(delayMs);
+  else m.nak();
 }
 
 // contract: DLQ payloads are kept verbatim up to 64 KiB

@@ -1,5 +1,5 @@
 import { ContractError } from '@hyperflow/contracts';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { JetStreamApiError, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConcurrencyError } from './errors.js';
@@ -86,7 +86,24 @@ describe('event store', () => {
     expect(await es.read(a)).toEqual({ events: [], lastSeq: 0 });
   });
 
-  it('a retried append with the same msgIds is a no-op instead of a conflict', async () => {
+  it('nats-server 2.12+ (run on 2.15.1), R1: a re-sent msgId under a stale expectation answers 10071, not a duplicate', async () => {
+    // what the retry rules below are built on: 2.9 (and a clustered stream, which checks the
+    // duplicate window first) answers a duplicate ack; a single server checks the expectation first
+    bus = await testBus('esraw');
+    const js = jetstream(bus.nc);
+    const a = bus.subj.order('A');
+    await js.publish(a, '1', { msgID: 'A-1', expect: { lastSubjectSequence: 0 } });
+    await js.publish(a, '2', { msgID: 'A-2', expect: { lastSubjectSequence: 1 } });
+    const err = await js
+      .publish(a, '1', { msgID: 'A-1', expect: { lastSubjectSequence: 0 } })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(JetStreamApiError);
+    expect(err).toMatchObject({ code: 10071, message: 'wrong last sequence: 2' });
+    // without an expectation the same re-send is a duplicate ack
+    expect(await js.publish(a, '1', { msgID: 'A-1' })).toMatchObject({ seq: 1, duplicate: true });
+  });
+
+  it('nats-server 2.12+ (run on 2.15.1): a retried append with the same msgIds returns what the first one returned', async () => {
     bus = await testBus('esretry');
     const es = await store(bus);
     const a = bus.subj.order('A');
@@ -95,7 +112,54 @@ describe('event store', () => {
     // e.g. the ack of the first attempt was lost on a reconnect
     const retry = await es.append(a, [ev('requested', 1), ev('submitted', 2)], opts);
     expect(retry).toEqual(first);
-    expect((await es.read(a)).events).toHaveLength(2);
+    // still so after another writer appended on top of it
+    await es.append(a, [ev('filled', 3)], { expectedLastSubjectSeq: first.lastSeq, msgIds: ['A-3'] });
+    expect(await es.append(a, [ev('requested', 1), ev('submitted', 2)], opts)).toEqual(first);
+    expect((await es.read(a)).events.map((e) => e.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('a retry completes what an earlier attempt wrote only in part', async () => {
+    bus = await testBus('esprefix');
+    const es = await store(bus);
+    const a = bus.subj.order('A');
+    // the first attempt died after its first event
+    await es.append(a, [ev('requested', 1)], { expectedLastSubjectSeq: 0, msgIds: ['A-1'] });
+    const retry = await es.append(a, [ev('requested', 1), ev('submitted', 2)], {
+      expectedLastSubjectSeq: 0,
+      msgIds: ['A-1', 'A-2'],
+    });
+    expect(retry).toEqual({ seqs: [1, 2], lastSeq: 2 });
+    expect((await es.read(a)).events.map((e) => e.event.n)).toEqual([1, 2]);
+  });
+
+  it('a concurrent writer is still detected exactly, behind our own events too', async () => {
+    bus = await testBus('esrace');
+    const es = await store(bus);
+    const a = bus.subj.order('A');
+    await es.append(a, [ev('requested', 1), ev('submitted', 2)], {
+      expectedLastSubjectSeq: 0,
+      msgIds: ['A-1', 'A-2'],
+    });
+    // another writer's events, decided on the same (empty) state
+    const other = await es
+      .append(a, [ev('requested', 7)], { expectedLastSubjectSeq: 0, msgIds: ['B-1'] })
+      .catch((e: unknown) => e);
+    expect(other).toBeInstanceOf(ConcurrencyError);
+    expect(other).toMatchObject({ expectedLastSubjectSeq: 0, actualLastSubjectSeq: 2, appended: [] });
+
+    // our first event is there, then someone else's: ours is reported, the rest is not written
+    const b = bus.subj.order('B');
+    await es.append(b, [ev('requested', 1)], { expectedLastSubjectSeq: 0, msgIds: ['C-1'] });
+    await es.append(b, [ev('filled', 9)], { expectedLastSubjectSeq: 3, msgIds: ['D-1'] });
+    const behind = await es
+      .append(b, [ev('requested', 1), ev('submitted', 2)], {
+        expectedLastSubjectSeq: 0,
+        msgIds: ['C-1', 'C-2'],
+      })
+      .catch((e: unknown) => e);
+    expect(behind).toBeInstanceOf(ConcurrencyError);
+    expect(behind).toMatchObject({ expectedLastSubjectSeq: 3, actualLastSubjectSeq: 4, appended: [3] });
+    expect((await es.read(b)).events.map((e) => e.event.n)).toEqual([1, 9]);
   });
 
   it('rejectDuplicates: an already-stored msgId under a stale expectation is a conflict, not a success', async () => {
@@ -104,8 +168,8 @@ describe('event store', () => {
     const a = bus.subj.order('A');
     const msgIds = ['A-1', 'A-2'];
     await es.append(a, [ev('requested', 1), ev('submitted', 2)], { expectedLastSubjectSeq: 0, msgIds });
-    // the server de-duplicates before it checks the expectation: without the option, an append
-    // decided on an empty subject (0) "succeeds" because its events are already there
+    // without the option, an append decided on an empty subject (0) whose events are already
+    // there is recognised as a retry of ours and "succeeds"
     const stale = { expectedLastSubjectSeq: 0, msgIds };
     expect(await es.append(a, [ev('requested', 1), ev('submitted', 2)], stale)).toEqual({
       seqs: [1, 2],
@@ -116,15 +180,26 @@ describe('event store', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConcurrencyError);
     expect(err).toMatchObject({ subject: a, expectedLastSubjectSeq: 0, appended: [] });
+    // with the expectation right, a stored id is a duplicate ack: a conflict too, carrying what
+    // this call wrote before it
+    const dupAck = await es
+      .append(a, [ev('filled', 3), ev('requested', 1)], {
+        expectedLastSubjectSeq: 2,
+        msgIds: ['A-3', 'A-1'],
+        rejectDuplicates: true,
+      })
+      .catch((e: unknown) => e);
+    expect(dupAck).toBeInstanceOf(ConcurrencyError);
+    expect(dupAck).toMatchObject({ expectedLastSubjectSeq: 3, appended: [3] });
     // a new event behind a duplicate is not written either
     const mixed = await es
-      .append(a, [ev('requested', 1), ev('filled', 3)], {
+      .append(a, [ev('requested', 1), ev('filled', 4)], {
         expectedLastSubjectSeq: 0,
-        msgIds: ['A-1', 'A-3'],
+        msgIds: ['A-1', 'A-4'],
         rejectDuplicates: true,
       })
       .catch((e: unknown) => e);
     expect(mixed).toBeInstanceOf(ConcurrencyError);
-    expect((await es.read(a)).events.map((e) => e.event.n)).toEqual([1, 2]);
+    expect((await es.read(a)).events.map((e) => e.event.n)).toEqual([1, 2, 3]);
   });
 });

@@ -7,6 +7,7 @@ import {
   type JetStreamManager,
   jetstream,
   jetstreamManager,
+  type MsgRequest,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { z } from 'zod';
@@ -23,13 +24,19 @@ export interface StoredEvent<T> {
 export interface AppendOptions {
   /** the subject's last stream sequence the caller decided on; 0 = the subject must be empty */
   readonly expectedLastSubjectSeq: number;
-  /** idempotency keys, one per event, so a retried append de-duplicates */
+  /**
+   * Idempotency keys, one per event (stored as Nats-Msg-Id). A retried append of the same events
+   * returns what the first one returned: events already stored under these ids, in this order,
+   * right after `expectedLastSubjectSeq` are recognised as ours (whether the server answers them
+   * as duplicates or, with the now-stale expectation, as "wrong last sequence"); the rest is
+   * appended after them.
+   */
   readonly msgIds?: readonly string[];
   /**
-   * The server answers a msgId it already stored as a duplicate before it checks the expected
-   * sequence, so a stale expectation whose events were already written "succeeds". With this set,
-   * a duplicate ack is a ConcurrencyError instead (`appended`: what this call wrote before it), for
-   * a caller that decided on a state it did not read (an optimistic append to an empty subject).
+   * Treat any of our ids already stored as someone else's write: a recognised duplicate is a
+   * ConcurrencyError (`appended`: what this call wrote), never a success. For callers whose ids
+   * name a step, not an attempt: two writers that decided the same step (two replicas, or an
+   * optimistic append to a subject assumed empty) must not both think they wrote it.
    */
   readonly rejectDuplicates?: boolean;
 }
@@ -72,53 +79,110 @@ export async function createEventStore<S extends z.ZodType>(
   const js = jetstream(opts.nc, opts.timeoutMs !== undefined ? { timeout: opts.timeoutMs } : {});
   const jsm = await jetstreamManager(opts.nc);
   const { stream, schema } = opts;
+  const ctx: StoreCtx = { js, jsm, stream };
   return {
-    append: (subject, events, a) => append(js, schema, subject, events, a),
+    append: (subject, events, a) => append(ctx, schema, subject, events, a),
     read: (subject, r) => read(js, jsm, stream, schema, subject, r?.fromSeq ?? 1),
   };
 }
 
+interface StoreCtx {
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  readonly stream: string;
+}
+
 async function append<S extends z.ZodType>(
-  js: JetStreamClient,
+  ctx: StoreCtx,
   schema: S,
   subject: string,
   events: readonly z.input<S>[],
   opts: AppendOptions,
 ): Promise<AppendResult> {
-  if (opts.msgIds !== undefined && opts.msgIds.length !== events.length) {
-    throw new BusError(`append to ${subject}: ${opts.msgIds.length} msgIds for ${events.length} events`);
+  const ids = opts.msgIds;
+  if (ids !== undefined && ids.length !== events.length) {
+    throw new BusError(`append to ${subject}: ${ids.length} msgIds for ${events.length} events`);
   }
   // validate all first: an invalid batch writes nothing
   const payloads = events.map((e, i) => encodeEvent(schema, e, `event ${i} for ${subject}`));
+  const reject = opts.rejectDuplicates === true;
   const seqs: number[] = [];
   let expected = opts.expectedLastSubjectSeq;
   // each event expects the previous one: a concurrent writer can only win before our first
   // event (then nothing is written) or between two of ours (then the rest is refused)
-  for (const [i, data] of payloads.entries()) {
-    const msgID = opts.msgIds?.[i];
+  let i = 0;
+  while (i < payloads.length) {
+    const msgID = ids?.[i];
+    let ack: { readonly seq: number; readonly duplicate: boolean };
     try {
-      const ack = await js.publish(subject, data, {
+      ack = await ctx.js.publish(subject, payloads[i] as Uint8Array, {
         expect: { lastSubjectSequence: expected },
         ...(msgID !== undefined ? { msgID } : {}),
       });
-      if (ack.duplicate && opts.rejectDuplicates === true) {
-        throw new ConcurrencyError(subject, expected, undefined, [...seqs]);
-      }
-      seqs.push(ack.seq);
-      expected = ack.seq;
     } catch (err) {
-      if (err instanceof ConcurrencyError) throw err;
-      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamWrongLastSequence) {
-        const actual = /(\d+)\s*$/.exec(err.message)?.[1];
-        const actualSeq = actual === undefined ? undefined : Number(actual);
-        throw new ConcurrencyError(subject, expected, actualSeq, [...seqs], { cause: err });
+      if (!(err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamWrongLastSequence)) {
+        throw new BusError(`append to ${subject} failed after ${seqs.length} of ${events.length} events`, {
+          cause: err,
+        });
       }
-      throw new BusError(`append to ${subject} failed after ${seqs.length} of ${events.length} events`, {
+      // servers from 2.10 on check the expectation before the duplicate window: a retry whose
+      // events are stored answers "wrong last sequence" (2.9 answered a duplicate ack)
+      if (ids !== undefined && !reject) {
+        const ours = await storedAsOurs(ctx, subject, expected, ids.slice(i));
+        seqs.push(...ours.seqs);
+        expected = ours.seqs.at(-1) ?? expected;
+        i += ours.seqs.length;
+        // all of ours were there, or an earlier attempt wrote a prefix and nobody came after it
+        if (ours.seqs.length > 0 && !ours.foreign) continue;
+      }
+      throw new ConcurrencyError(subject, expected, lastSeqIn(err), [...seqs], { cause: err });
+    }
+    // a duplicate ack: the id is stored and the expectation held (a 2.9 server, a clustered
+    // stream, or an event the caller had already read)
+    if (ack.duplicate && reject) throw new ConcurrencyError(subject, expected, undefined, [...seqs]);
+    seqs.push(ack.seq);
+    expected = Math.max(expected, ack.seq);
+    i += 1;
+  }
+  return { seqs, lastSeq: expected };
+}
+
+/** The subject's last sequence a "wrong last sequence: N" answer names. */
+function lastSeqIn(err: Error): number | undefined {
+  const n = /(\d+)\s*$/.exec(err.message)?.[1];
+  return n === undefined ? undefined : Number(n);
+}
+
+/**
+ * Which of `ids` are stored, in order, as the subject's messages right after `after`: their
+ * sequences, and whether a message that is not ours follows them (another writer got in).
+ */
+async function storedAsOurs(
+  ctx: StoreCtx,
+  subject: string,
+  after: number,
+  ids: readonly string[],
+): Promise<{ readonly seqs: number[]; readonly foreign: boolean }> {
+  const seqs: number[] = [];
+  let cursor = after;
+  for (const id of ids) {
+    let m: Awaited<ReturnType<JetStreamManager['streams']['getMessage']>>;
+    try {
+      // STREAM.MSG.GET (the leader, never a lagging replica) takes `next_by_subj`; the client's
+      // type names only seq and last_by_subj
+      const query = { seq: cursor + 1, next_by_subj: subject } as unknown as MsgRequest;
+      m = await ctx.jsm.streams.getMessage(ctx.stream, query);
+    } catch (err) {
+      throw new BusError(`append to ${subject}: cannot read back what follows sequence ${cursor}`, {
         cause: err,
       });
     }
+    if (m === null) return { seqs, foreign: false };
+    if (m.header.get('Nats-Msg-Id') !== id) return { seqs, foreign: true };
+    seqs.push(m.seq);
+    cursor = m.seq;
   }
-  return { seqs, lastSeq: expected };
+  return { seqs, foreign: false };
 }
 
 async function read<S extends z.ZodType>(

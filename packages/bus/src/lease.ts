@@ -1,6 +1,6 @@
 // Single-holder leases in a NATS KV bucket (the contract's `hl_leases`).
 //
-// Semantics (nats-server 2.9: no per-key TTL, so the bucket's max_age is the TTL):
+// Semantics (the bucket's max_age is the TTL: every lease in one bucket shares it):
 // - The lease value is a JSON record `{ holder, released, data, writtenAtMs }` under one key.
 // - acquire: `create` when the key is absent (never written, or expired by max_age), or a
 //   revision-checked `update` when the last value says `released`. Two contenders can never both
