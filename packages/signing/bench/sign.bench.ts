@@ -4,14 +4,18 @@ import { Wallet } from 'ethers';
 import {
   agentPayload,
   encodeAction,
+  jsBackend,
   LocalSigner,
   l1ActionHash,
+  loadNativeSecp256k1,
+  nativeBackend,
   orderAction,
   signL1Action,
 } from '../src/index.js';
 
 const KEY = Wallet.createRandom().privateKey;
-const signer = new LocalSigner(KEY);
+const signer = new LocalSigner(KEY, { backend: jsBackend });
+const native = new LocalSigner(KEY, { backend: nativeBackend(loadNativeSecp256k1()) });
 const wallet = new Wallet(KEY);
 const N = 5_000;
 
@@ -54,13 +58,18 @@ time('build (orderAction)', build);
 time('msgpack (encodeAction)', () => encodeAction(action));
 time('hash (l1ActionHash)', (i) => l1ActionHash({ action, nonce: i + 1 }));
 time('phantom agent digest', () => agentPayload(hash, 'mainnet'));
-time('sign digest (secp256k1)', () => signer.signDigest(digest));
-const ours = await timeAsync('end to end, fast path', (i) =>
+time('sign digest (ethers, pure JS)', () => signer.signDigest(digest));
+time('sign digest (native libsecp256k1)', () => native.signDigest(digest));
+const ours = await timeAsync('end to end, fast path, JS', (i) =>
   signL1Action(signer, { action: build(i), nonce: 1_700_000_000_000 + i, network: 'mainnet' }),
+);
+const oursNative = await timeAsync('end to end, fast path, native', (i) =>
+  signL1Action(native, { action: build(i), nonce: 1_700_000_000_000 + i, network: 'mainnet' }),
 );
 const typed = await timeAsync(
   'end to end, ethers signTypedData',
   (i) => signL1Action(wallet, { action: build(i), nonce: 1_700_000_000_000 + i, network: 'mainnet' }),
   1_000,
 );
-console.log(`fast path is ${(typed / ours).toFixed(2)}x ethers signTypedData`);
+console.log(`fast path is ${(typed / ours).toFixed(2)}x ethers signTypedData on JS`);
+console.log(`native is ${(ours / oursNative).toFixed(2)}x the JS fast path`);

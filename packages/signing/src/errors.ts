@@ -5,6 +5,7 @@ export type SigningErrorCode =
   | 'invalid-integer'
   | 'invalid-action'
   | 'invalid-signature'
+  | 'signing-failed'
   | 'nonce-window'
   | 'invalid-response';
 

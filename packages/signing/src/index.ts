@@ -93,6 +93,19 @@ export {
   type VenueErrorReason,
 } from './responses.js';
 export {
+  type DigestSignFn,
+  jsBackend,
+  loadNativeSecp256k1,
+  type NativeLoader,
+  nativeBackend,
+  type Secp256k1Backend,
+  type Secp256k1BackendName,
+  type Secp256k1Native,
+  type SelectBackendOptions,
+  type SigningLogger,
+  selectSecp256k1Backend,
+} from './secp256k1.js';
+export {
   type ExchangeRequest,
   type L1SignInput,
   type L1SigningPayload,
@@ -104,6 +117,7 @@ export {
   type DigestSigner,
   digestSignerFromWallet,
   LocalSigner,
+  type LocalSignerOptions,
   recoverSigner,
   type Signature,
   type SignatureLike,

@@ -2,6 +2,12 @@ import { computeAddress, Signature as EthersSignature, recoverAddress, SigningKe
 import type { TypedDataDomain, TypedDataPayload, TypedDataTypes } from './eip712.js';
 import { SigningError } from './errors.js';
 import type { Hex } from './hex.js';
+import {
+  type DigestSignFn,
+  jsBackend,
+  type Secp256k1Backend,
+  type Secp256k1BackendName,
+} from './secp256k1.js';
 
 /** The venue's signature shape: r/s are 0x + 64 lowercase hex, v is 27 or 28 (doc 4.6). */
 export interface Signature {
@@ -42,32 +48,46 @@ export type Signer = TypedDataSigner | DigestSigner;
 const PRIVATE_KEY = /^(?:0x)?[0-9a-fA-F]{64}$/;
 const inspect = Symbol.for('nodejs.util.inspect.custom');
 
+export interface LocalSignerOptions {
+  /** defaults to the pure-JS path; pick one at start with `selectSecp256k1Backend` */
+  readonly backend?: Secp256k1Backend;
+}
+
 /**
- * An in-process secp256k1 key. The key lives in a private field: JSON, toString and
+ * An in-process secp256k1 key. The key lives in a private closure: JSON, toString and
  * util.inspect show the address only, and no error ever includes the key.
  */
 export class LocalSigner implements DigestSigner {
-  readonly #key: SigningKey;
+  readonly #sign: DigestSignFn;
+  readonly #backend: Secp256k1BackendName;
   /** lowercase */
   readonly address: Hex;
 
-  constructor(privateKey: string) {
+  constructor(privateKey: string, options: LocalSignerOptions = {}) {
     if (typeof privateKey !== 'string' || !PRIVATE_KEY.test(privateKey)) {
       throw new SigningError('invalid-hex', 'private key: expected 32 bytes of hex (value not shown)');
     }
+    const key = (privateKey.startsWith('0x') ? privateKey : `0x${privateKey}`).toLowerCase() as Hex;
     try {
-      this.#key = new SigningKey(privateKey.startsWith('0x') ? privateKey : `0x${privateKey}`);
       // deriving the public key is what rejects 0 and keys ≥ the curve order
-      this.address = computeAddress(this.#key.publicKey).toLowerCase() as Hex;
+      this.address = computeAddress(new SigningKey(key).publicKey).toLowerCase() as Hex;
     } catch {
       // no cause: the underlying error may describe the key
       throw new SigningError('invalid-hex', 'private key: not a valid secp256k1 key (value not shown)');
     }
+    const backend = options.backend ?? jsBackend;
+    this.#sign = backend.keySigner(key);
+    this.#backend = backend.name;
+  }
+
+  /** Which secp256k1 implementation signs: `native` (libsecp256k1) or `js` (ethers). */
+  get backend(): Secp256k1BackendName {
+    return this.#backend;
   }
 
   /** Synchronous digest signature (RFC 6979 deterministic, low-s). */
   signDigest(digest: Hex): Signature {
-    return toSignature(this.#key.sign(digest));
+    return this.#sign(digest);
   }
 
   toJSON(): { type: 'LocalSigner'; address: Hex } {

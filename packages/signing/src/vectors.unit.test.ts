@@ -2,15 +2,19 @@ import { Wallet } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import { orderAction, scheduleCancelAction, usdSendAction, withdraw3Action } from './actions.js';
 import { l1ActionHash } from './l1.js';
+import { loadNativeSecp256k1, nativeBackend } from './secp256k1.js';
 import { signL1Action, signUserSignedAction } from './sign.js';
 import { LocalSigner, type Signature, type Signer } from './signer.js';
 import { NK, NK_TEST_KEY, PY, PY_TEST_KEY, type PySig } from './test-support/vectors.js';
 
 // The SDKs' published vectors (doc 4 and 9 are VERIFIED against them). Every vector runs through
-// both signer paths: the fast digest path and ethers' own signTypedData.
+// each signer path: the fast digest path on ethers (JS) and on libsecp256k1 (native), and ethers' own
+// signTypedData.
 
+const native = nativeBackend(loadNativeSecp256k1());
 const signers = (key: string): readonly (readonly [string, Signer])[] => [
   ['LocalSigner (digest fast path)', new LocalSigner(key)],
+  ['LocalSigner (native libsecp256k1)', new LocalSigner(key, { backend: native })],
   ['ethers Wallet (signTypedData)', new Wallet(key)],
 ];
 
