@@ -155,9 +155,13 @@ describe('POST /exchange', () => {
   it('given venue rule violations, when placed, then per-order venue strings', async () => {
     const statuses = async (o: Record<string, unknown>) =>
       ((await act(orderAction(o))).response as { data: { statuses: unknown[] } }).data.statuses;
-    expect(await statuses({ p: '2900.55' })).toEqual([{ error: 'Price must be divisible by tick size. asset=1' }]);
+    expect(await statuses({ p: '2900.55' })).toEqual([
+      { error: 'Price must be divisible by tick size. asset=1' },
+    ]);
     expect(await statuses({ s: '0.00001' })).toEqual([{ error: 'Order has invalid size. asset=1' }]);
-    expect(await statuses({ s: '0.001' })).toEqual([{ error: 'Order must have minimum value of $10. asset=1' }]);
+    expect(await statuses({ s: '0.001' })).toEqual([
+      { error: 'Order must have minimum value of $10. asset=1' },
+    ]);
     expect(await statuses({ p: '3300', t: { limit: { tif: 'Alo' } } })).toEqual([
       {
         error: expect.stringMatching(
@@ -327,7 +331,10 @@ describe('rate limits', () => {
     sim.faults.rejectNextOrders(1);
     expect(await act(orderAction({}))).toEqual({
       status: 'ok',
-      response: { type: 'order', data: { statuses: [{ error: 'Insufficient margin to place order. asset=1' }] } },
+      response: {
+        type: 'order',
+        data: { statuses: [{ error: 'Insufficient margin to place order. asset=1' }] },
+      },
     });
     sim.faults.rateLimit(60_000);
     expect((await post('/info', { type: 'allMids' })).status).toBe(429);

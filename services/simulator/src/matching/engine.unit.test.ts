@@ -117,7 +117,9 @@ describe('Engine', () => {
     expect(e.placeOrder(order({ asset: 10_000, px: '0.2', sz: '10' }), T)).toEqual({
       error: 'Order must have minimum value of 10 USDC. asset=10000',
     });
-    expect(e.placeOrder(order({ sz: '1000' }), T)).toEqual({ error: 'Insufficient margin to place order. asset=1' });
+    expect(e.placeOrder(order({ sz: '1000' }), T)).toEqual({
+      error: 'Insufficient margin to place order. asset=1',
+    });
   });
 
   it('given spot balances, when a buy needs more USDC or a sell more base than held, then insufficient spot balance', () => {
@@ -128,7 +130,9 @@ describe('Engine', () => {
     });
     expect(e.account(ALICE)?.spot.get('PURR')).toBe(100n * SCALE);
     const sell = order({ asset: 10_000, isBuy: false, px: '0.3', sz: '101' });
-    expect(e.placeOrder(sell, T)).toEqual({ error: 'Order has insufficient spot balance to trade asset=10000' });
+    expect(e.placeOrder(sell, T)).toEqual({
+      error: 'Order has insufficient spot balance to trade asset=10000',
+    });
     expect(e.placeOrder({ ...sell, sz: '100' }, T)).toMatchObject({ resting: {} });
     expect(e.placeOrder(order({ asset: 10_000, px: '0.1', sz: '10000000' }), T)).toEqual({
       error: 'Order has insufficient spot balance to trade asset=10000',
