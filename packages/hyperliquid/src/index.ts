@@ -1,3 +1,4 @@
 export * from './exchange.js';
+export * from './refusals.js';
 export * from './transport.js';
 export * from './wire.js';

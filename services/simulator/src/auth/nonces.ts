@@ -1,3 +1,5 @@
+import { REFUSAL } from '@hyperflow/hyperliquid';
+
 const DAY_MS = 86_400_000;
 const KEPT = 100; // venue: the 100 highest nonces per signer
 
@@ -10,14 +12,14 @@ export class NonceStore {
     // venue: the nonce must lie in (T − 2 days, T + 1 day)
     const low = now - 2 * DAY_MS;
     const high = now + DAY_MS;
-    if (nonce <= low) return `Invalid nonce: nonce too low ${nonce} < ${low}`;
-    if (nonce >= high) return `Invalid nonce: nonce too high ${nonce} > ${high}`;
+    if (nonce <= low) return `${REFUSAL.nonceTooLow}${nonce} < ${low}`;
+    if (nonce >= high) return `${REFUSAL.nonceTooHigh}${nonce} > ${high}`;
     const set = this.sets.get(signer) ?? [];
-    if (set.includes(nonce)) return `Invalid nonce: duplicate nonce ${nonce}`;
+    if (set.includes(nonce)) return `${REFUSAL.duplicateNonce}${nonce}`;
     const min = set[0];
     // venue: once 100 are kept, a new nonce must beat the smallest of them
     if (set.length >= KEPT && min !== undefined && nonce < min)
-      return `Invalid nonce: nonce too low ${nonce} < ${min}`;
+      return `${REFUSAL.nonceTooLow}${nonce} < ${min}`;
     let i = set.length;
     while (i > 0 && (set[i - 1] ?? 0) > nonce) i--;
     set.splice(i, 0, nonce);

@@ -1,3 +1,4 @@
+import { REFUSAL, withAsset } from '@hyperflow/hyperliquid';
 import {
   type ApproveAgent,
   canonicalAction,
@@ -49,10 +50,6 @@ export function batchSize(a: ExchangeAction): number {
   }
 }
 
-// not in the docs' list; the venue's exact text for a non-reduce-only TP/SL child is unconfirmed
-const TPSL_CHILD_ERROR = 'TP/SL orders must be reduce only.';
-const PRICE_BAND_ERROR = 'Order price cannot be more than 80% away from the reference price';
-
 function tooFarFromReference(s: VenueState, o: OrderWire): boolean {
   const m = s.engine.market(o.a);
   const px = parseDecimal(o.p);
@@ -76,12 +73,12 @@ export function authorize(s: VenueState, req: ExchangeRequest, now: number): Aut
   let user: string;
   if (a.type === 'approveAgent') {
     signer = recoverApproveAgentSigner(a, req.signature, s.isMainnet);
-    if (!signer) return err('Unable to recover signer.');
+    if (!signer) return err(REFUSAL.unableToRecover);
     // venue: user-signed actions come from the master, and a wrong signature shows as an unfunded user
-    if (!s.engine.hasAccount(signer)) return err(`Must deposit before performing actions. User: ${signer}`);
+    if (!s.engine.hasAccount(signer)) return err(`${REFUSAL.mustDeposit} User: ${signer}`);
     // venue: the action's nonce field must equal the envelope nonce
     if (a.nonce !== req.nonce)
-      return err(`Invalid nonce: action nonce ${a.nonce} does not match request nonce ${req.nonce}`);
+      return err(`${REFUSAL.actionNonceMismatch}${a.nonce} does not match request nonce ${req.nonce}`);
     user = signer;
   } else {
     signer = recoverL1Signer(
@@ -94,12 +91,12 @@ export function authorize(s: VenueState, req: ExchangeRequest, now: number): Aut
       },
       s.isMainnet,
     );
-    if (!signer) return err('Unable to recover signer.');
+    if (!signer) return err(REFUSAL.unableToRecover);
     user = s.agents.get(signer) ?? signer;
     // venue: a wrong hash recovers a random address, reported as an unknown user
-    if (!s.engine.hasAccount(user)) return err(`L1 error: User or API Wallet ${signer} does not exist.`);
-    if (req.vaultAddress) return err(`L1 error: Vault not registered: ${req.vaultAddress.toLowerCase()}`);
-    if (req.expiresAfter != null && req.expiresAfter < now) return err('Action already expired');
+    if (!s.engine.hasAccount(user)) return err(`${REFUSAL.unknownWallet}${signer} does not exist.`);
+    if (req.vaultAddress) return err(`${REFUSAL.vaultNotRegistered}${req.vaultAddress.toLowerCase()}`);
+    if (req.expiresAfter != null && req.expiresAfter < now) return err(REFUSAL.expired);
   }
   // venue: nonces are tracked per signer (the agent, when an agent signs)
   const nonceErr = s.nonces.use(signer, req.nonce, now);
@@ -119,7 +116,7 @@ export function approveAgent(s: VenueState, user: string, a: ApproveAgent): Exch
   const agent = a.agentAddress.toLowerCase();
   const names = s.agentNames.get(user) ?? new Map<string, string>();
   const named = [...names.keys()].filter((n) => n !== '');
-  if (name !== '' && !names.has(name) && named.length >= 3) return err('Too many named agents.');
+  if (name !== '' && !names.has(name) && named.length >= 3) return err(REFUSAL.tooManyAgents);
   const previous = names.get(name);
   if (previous) s.agents.delete(previous);
   names.set(name, agent);
@@ -148,18 +145,19 @@ export function execute(s: VenueState, user: string, a: L1Action, now: number): 
   const e = s.engine;
   switch (a.type) {
     case 'order': {
-      if (a.orders.length === 0) return err('Order has zero size.');
+      if (a.orders.length === 0) return err(REFUSAL.zeroSize);
       // venue: pre-validation answers a whole batch with one status
       const far = a.orders.find((o) => 'limit' in o.t && tooFarFromReference(s, o));
       if (far)
         return {
           status: 'ok',
-          response: { type: 'order', data: { statuses: [{ error: PRICE_BAND_ERROR }] } },
+          // venue: the pre-validation error carries the asset of the order that failed it [UNCONFIRMED]
+          response: { type: 'order', data: { statuses: [{ error: withAsset(REFUSAL.priceBand, far.a) }] } },
         };
       const [parent, ...rest] = a.orders;
       if (a.grouping === 'normalTpsl' && parent && 'limit' in parent.t) {
         // venue: TP/SL children must be reduce-only triggers (pre-validation, one error for the batch)
-        if (rest.some((c) => !('trigger' in c.t) || !c.r)) return err(TPSL_CHILD_ERROR);
+        if (rest.some((c) => !('trigger' in c.t) || !c.r)) return err(REFUSAL.tpslReduceOnly);
         const statuses = e.placeWithChildren(
           toPlace(user, parent),
           rest.map((c) => toPlace(user, c)),
@@ -204,7 +202,7 @@ export function execute(s: VenueState, user: string, a: L1Action, now: number): 
       const cumVlm = e.account(user)?.cumVlm ?? 0n;
       if (cumVlm < s.scheduleCancelMinVolume) {
         return err(
-          `Cannot set scheduled cancel time until enough volume traded. Required: $${formatDecimal(
+          `${REFUSAL.scheduleCancelVolume} Required: $${formatDecimal(
             s.scheduleCancelMinVolume,
           )}. Traded: $${formatDecimal(cumVlm - (cumVlm % 1_000_000n), 2)}.`,
         );
@@ -213,8 +211,7 @@ export function execute(s: VenueState, user: string, a: L1Action, now: number): 
         s.scheduledCancels.delete(user);
         return DEFAULT;
       }
-      if (a.time < now + SCHEDULE_MIN_AHEAD_MS)
-        return err('Scheduled cancel time too early, must be at least 5 seconds from now.');
+      if (a.time < now + SCHEDULE_MIN_AHEAD_MS) return err(REFUSAL.scheduleCancelEarly);
       s.scheduledCancels.set(user, a.time);
       return DEFAULT;
     }
@@ -240,7 +237,7 @@ function modifyOne(
   now: number,
 ): PlaceStatusWire {
   const target = s.engine.findOrder(user, typeof oid === 'string' ? oid.toLowerCase() : oid);
-  if (target?.status !== 'open') return { error: 'Cannot modify canceled or filled order' };
+  if (target?.status !== 'open') return { error: withAsset(REFUSAL.modifyMissing, o.a) };
   s.engine.cancel(user, target.asset, target.oid, now);
   return s.engine.placeOrder(toPlace(user, o), now);
 }

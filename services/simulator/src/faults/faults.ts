@@ -1,3 +1,4 @@
+import { REFUSAL } from '@hyperflow/hyperliquid';
 /** Subscription selector for the stall fault: a channel, optionally one coin or user. */
 export interface StallTarget {
   readonly channel: string;
@@ -15,7 +16,7 @@ export class FaultState {
   latencyMs = 0;
   /** orders to refuse before the engine sees them */
   rejectOrders = 0;
-  rejectReason = 'Insufficient margin to place order.';
+  rejectReason: string = REFUSAL.margin;
   /** stalled channels: data frames stop, the socket and pongs keep going */
   readonly stalls: { target: StallTarget; until: number }[] = [];
 

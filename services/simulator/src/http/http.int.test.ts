@@ -124,7 +124,7 @@ describe('POST /exchange', () => {
       status: 'ok',
       response: {
         type: 'cancel',
-        data: { statuses: [{ error: 'Order was never placed, already canceled, or filled.' }] },
+        data: { statuses: [{ error: 'Order was never placed, already canceled, or filled. asset=1' }] },
       },
     });
   });
@@ -155,13 +155,17 @@ describe('POST /exchange', () => {
   it('given venue rule violations, when placed, then per-order venue strings', async () => {
     const statuses = async (o: Record<string, unknown>) =>
       ((await act(orderAction(o))).response as { data: { statuses: unknown[] } }).data.statuses;
-    expect(await statuses({ p: '2900.55' })).toEqual([{ error: 'Price must be divisible by tick size.' }]);
-    expect(await statuses({ s: '0.00001' })).toEqual([{ error: 'Order has invalid size.' }]);
-    expect(await statuses({ s: '0.001' })).toEqual([{ error: 'Order must have minimum value of $10.' }]);
+    expect(await statuses({ p: '2900.55' })).toEqual([
+      { error: 'Price must be divisible by tick size. asset=1' },
+    ]);
+    expect(await statuses({ s: '0.00001' })).toEqual([{ error: 'Order has invalid size. asset=1' }]);
+    expect(await statuses({ s: '0.001' })).toEqual([
+      { error: 'Order must have minimum value of $10. asset=1' },
+    ]);
     expect(await statuses({ p: '3300', t: { limit: { tif: 'Alo' } } })).toEqual([
       {
         error: expect.stringMatching(
-          /^Post only order would have immediately matched, bbo was [\d.]+@[\d.]+\.$/,
+          /^Post only order would have immediately matched, bbo was [\d.]+@[\d.]+\. asset=1$/,
         ),
       },
     ]);
@@ -169,7 +173,7 @@ describe('POST /exchange', () => {
       { error: 'Order could not immediately match against any resting orders. asset=1' },
     ]);
     expect(await statuses({ b: true, r: true })).toEqual([
-      { error: 'Reduce only order would increase position.' },
+      { error: 'Reduce only order would increase position. asset=1' },
     ]);
   });
 
@@ -327,7 +331,10 @@ describe('rate limits', () => {
     sim.faults.rejectNextOrders(1);
     expect(await act(orderAction({}))).toEqual({
       status: 'ok',
-      response: { type: 'order', data: { statuses: [{ error: 'Insufficient margin to place order.' }] } },
+      response: {
+        type: 'order',
+        data: { statuses: [{ error: 'Insufficient margin to place order. asset=1' }] },
+      },
     });
     sim.faults.rateLimit(60_000);
     expect((await post('/info', { type: 'allMids' })).status).toBe(429);

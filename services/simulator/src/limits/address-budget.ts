@@ -1,3 +1,4 @@
+import { REFUSAL } from '@hyperflow/hyperliquid';
 import { formatDecimal, SCALE } from '../market/decimal.js';
 
 const OVER_BUDGET_INTERVAL_MS = 10_000; // venue: over budget, 1 request per 10 s
@@ -26,7 +27,7 @@ export class AddressBudget {
     if (u.used + n > limit) {
       const allowed = u.lastOverAt === undefined || now - u.lastOverAt >= OVER_BUDGET_INTERVAL_MS;
       if (!allowed) {
-        return `Too many cumulative requests sent (${u.used + n} > ${limit}) for cumulative volume traded $${formatDecimal(
+        return `${REFUSAL.addressBudget} (${u.used + n} > ${limit}) for cumulative volume traded $${formatDecimal(
           cumVlm - (cumVlm % (SCALE / 100n)),
           2,
         )}. Place taker orders to free up 1 request per USDC traded.`;

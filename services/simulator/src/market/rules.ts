@@ -1,3 +1,4 @@
+import { minValueSpotText, REFUSAL } from '@hyperflow/hyperliquid';
 import { decimalsOf, mul, parseDecimal, SCALE, sigFigsOf } from './decimal.js';
 import type { MarketSpec } from './universe.js';
 
@@ -8,30 +9,28 @@ const MIN_NOTIONAL = 10n * SCALE;
 /** Tick check; returns the venue's error string or undefined when valid. */
 export function checkPrice(px: string, m: MarketSpec): string | undefined {
   const v = parseDecimal(px);
-  if (v === undefined || v === 0n) return 'Price must be divisible by tick size.';
+  if (v === undefined || v === 0n) return REFUSAL.tick;
   const decimals = decimalsOf(px);
-  if (decimals > MAX_DECIMALS[m.kind] - m.szDecimals) return 'Price must be divisible by tick size.';
+  if (decimals > MAX_DECIMALS[m.kind] - m.szDecimals) return REFUSAL.tick;
   // venue: max 5 significant figures, but integer prices are always allowed
-  if (decimals > 0 && sigFigsOf(px) > 5) return 'Price must be divisible by tick size.';
+  if (decimals > 0 && sigFigsOf(px) > 5) return REFUSAL.tick;
   return undefined;
 }
 
 /** Lot check; returns the venue's error string or undefined when valid. */
 export function checkSize(sz: string, m: MarketSpec): string | undefined {
   const v = parseDecimal(sz);
-  if (v === undefined) return 'Order has invalid size.';
-  if (v === 0n) return 'Order has zero size.';
+  if (v === undefined) return REFUSAL.invalidSize;
+  if (v === 0n) return REFUSAL.zeroSize;
   // venue: sizes are not rounded for you
-  if (decimalsOf(sz) > m.szDecimals) return 'Order has invalid size.';
+  if (decimalsOf(sz) > m.szDecimals) return REFUSAL.invalidSize;
   return undefined;
 }
 
 /** Minimum notional: $10 for perps, 10 quote units for spot. */
 export function checkNotional(px: bigint, sz: bigint, m: MarketSpec): string | undefined {
   if (mul(px, sz) >= MIN_NOTIONAL) return undefined;
-  return m.kind === 'perp'
-    ? 'Order must have minimum value of $10.'
-    : `Order must have minimum value of 10 ${m.quote}.`;
+  return m.kind === 'perp' ? REFUSAL.minValuePerp : minValueSpotText(m.quote);
 }
 
 /** Smallest price step that keeps 5 significant figures at this price level. */

@@ -1,3 +1,4 @@
+import { postOnlyText, REFUSAL, withAsset } from '@hyperflow/hyperliquid';
 import { CandleStore } from '../market/candles.js';
 import { abs, formatDecimal, minBig, mul, parseDecimal, SCALE } from '../market/decimal.js';
 import { mix32, pseudoHash } from '../market/prng.js';
@@ -30,8 +31,6 @@ const TAKER_FEE = 45_000n;
 const MAKER_FEE = 15_000n;
 const RECENT_TRADES = 500;
 const MAX_FILLS_PER_USER = 10_000; // venue: only the 10000 most recent fills can be reached
-
-const CANCEL_ERROR = 'Order was never placed, already canceled, or filled.';
 
 export interface EngineOptions {
   readonly markets: readonly MarketSpec[];
@@ -98,9 +97,9 @@ export class Engine {
   /** venue: updateLeverage; integer leverage up to the asset's max */
   updateLeverage(user: string, asset: number, isCross: boolean, leverage: number): string | undefined {
     const m = this.byAsset.get(asset);
-    if (m?.kind !== 'perp') return 'Invalid asset.';
+    if (m?.kind !== 'perp') return REFUSAL.invalidAsset;
     if (!Number.isInteger(leverage) || leverage < 1 || leverage > m.maxLeverage)
-      return 'Invalid leverage value';
+      return REFUSAL.invalidLeverage;
     this.accounts.get(user)?.leverage.set(m.coin, { isCross, value: leverage });
     return undefined;
   }
@@ -165,30 +164,32 @@ export class Engine {
 
   /** Places one user order; the ledger records it as an order (with its oid) or as a reject. */
   placeOrder(req: PlaceOrder, now: number): PlaceStatusWire {
-    const r = this.place(req, now);
-    if ('error' in r)
-      this.ledger.push({ kind: 'reject', time: now, user: req.user, asset: req.asset, error: r.error });
+    const placed = this.place(req, now);
+    if (!('error' in placed)) return placed;
+    // venue: every per-order error ends in " asset=<asset id>"
+    const r = { error: withAsset(placed.error, req.asset) };
+    this.ledger.push({ kind: 'reject', time: now, user: req.user, asset: req.asset, error: r.error });
     return r;
   }
 
   private place(req: PlaceOrder, now: number): PlaceStatusWire {
     const m = this.byAsset.get(req.asset);
-    if (!m) return { error: 'Invalid asset.' };
+    if (!m) return { error: REFUSAL.invalidAsset };
     const pxErr = checkPrice(req.px, m);
     if (pxErr) return { error: pxErr };
     const szErr = checkSize(req.sz, m);
     if (szErr) return { error: szErr };
-    if (req.trigger && checkPrice(req.trigger.triggerPx, m)) return { error: 'Invalid TP/SL price.' };
+    if (req.trigger && checkPrice(req.trigger.triggerPx, m)) return { error: REFUSAL.invalidTpsl };
     const px = parseDecimal(req.px) ?? 0n;
     let sz = parseDecimal(req.sz) ?? 0n;
     const side: Side = req.isBuy ? 'B' : 'A';
     const acct = this.accounts.get(req.user);
-    if (!acct) return { error: 'Insufficient margin to place order.' };
+    if (!acct) return { error: REFUSAL.margin };
 
     if (req.reduceOnly) {
       const szi = acct.positions.get(m.coin)?.szi ?? 0n;
       if (m.kind === 'spot' || szi === 0n || szi > 0n === req.isBuy) {
-        return { error: 'Reduce only order would increase position.' };
+        return { error: REFUSAL.reduceOnly };
       }
       // a reduce-only order never flips the position: it is cut to the position size (triggers too)
       if (!req.trigger) sz = minBig(sz, abs(szi));
@@ -197,10 +198,10 @@ export class Engine {
       const ntlErr = checkNotional(px, sz, m);
       if (ntlErr) return { error: ntlErr };
       if (m.kind === 'perp' && !this.hasMarginFor(req.user, acct, m, px, sz)) {
-        return { error: 'Insufficient margin to place order.' };
+        return { error: REFUSAL.margin };
       }
       if (m.kind === 'spot' && !this.hasSpotBalanceFor(req.user, acct, m, req.isBuy, px, sz)) {
-        return { error: 'Order has insufficient spot balance to trade' };
+        return { error: REFUSAL.spotBalance };
       }
     }
 
@@ -211,8 +212,7 @@ export class Engine {
         const bid = book.bestBid();
         const ask = book.bestAsk();
         const fmt = (v: bigint | undefined) => (v === undefined ? 'None' : formatDecimal(v, 1));
-        // venue: "Post only order would have immediately matched, bbo was <bid>@<ask>."
-        return { error: `Post only order would have immediately matched, bbo was ${fmt(bid)}@${fmt(ask)}.` };
+        return { error: postOnlyText(fmt(bid), fmt(ask)) };
       }
     }
 
@@ -272,7 +272,9 @@ export class Engine {
 
   cancel(user: string, asset: number, oidOrCloid: number | string, now: number): CancelStatusWire {
     const o = this.findOrder(user, oidOrCloid);
-    if (!o || o.asset !== asset || o.status !== 'open') return { error: CANCEL_ERROR };
+    // venue: every per-cancel error ends in " asset=<asset id>"
+    if (!o || o.asset !== asset || o.status !== 'open')
+      return { error: withAsset(REFUSAL.cancelMissing, asset) };
     this.close(o, 'canceled', now);
     this.ledger.push({ kind: 'cancel', time: now, user, oid: o.oid, coin: o.coin });
     return 'success';
@@ -453,7 +455,7 @@ export class Engine {
         // an Ioc that never traded is a reject, not an accepted order
         const at = this.ledger.findLastIndex((l) => l.kind === 'order' && l.oid === o.oid);
         if (at >= 0) this.ledger.splice(at, 1);
-        return { error: `Order could not immediately match against any resting orders. asset=${o.asset}` };
+        return { error: REFUSAL.iocNoMatch };
       }
       this.close(o, 'canceled', now, false);
       return { filled: cloidOf({ totalSz: formatDecimal(filled, 1), avgPx, oid: o.oid }) };

@@ -83,7 +83,7 @@ describe('Engine', () => {
   it('given an Alo that would cross, when placed, then it is rejected with the bbo', () => {
     const e = given();
     expect(e.placeOrder(order({ tif: 'Alo', px: '3001' }), T)).toEqual({
-      error: 'Post only order would have immediately matched, bbo was 2999.0@3001.0.',
+      error: 'Post only order would have immediately matched, bbo was 2999.0@3001.0. asset=1',
     });
   });
 
@@ -104,20 +104,22 @@ describe('Engine', () => {
   it('given tick, lot and notional violations, when placed, then the venue strings come back', () => {
     const e = given();
     expect(e.placeOrder(order({ px: '3000.123' }), T)).toEqual({
-      error: 'Price must be divisible by tick size.',
+      error: 'Price must be divisible by tick size. asset=1',
     });
     expect(e.placeOrder(order({ px: '1234.56' }), T)).toEqual({
-      error: 'Price must be divisible by tick size.',
+      error: 'Price must be divisible by tick size. asset=1',
     });
-    expect(e.placeOrder(order({ sz: '0.00001' }), T)).toEqual({ error: 'Order has invalid size.' });
-    expect(e.placeOrder(order({ sz: '0' }), T)).toEqual({ error: 'Order has zero size.' });
+    expect(e.placeOrder(order({ sz: '0.00001' }), T)).toEqual({ error: 'Order has invalid size. asset=1' });
+    expect(e.placeOrder(order({ sz: '0' }), T)).toEqual({ error: 'Order has zero size. asset=1' });
     expect(e.placeOrder(order({ sz: '0.001' }), T)).toEqual({
-      error: 'Order must have minimum value of $10.',
+      error: 'Order must have minimum value of $10. asset=1',
     });
     expect(e.placeOrder(order({ asset: 10_000, px: '0.2', sz: '10' }), T)).toEqual({
-      error: 'Order must have minimum value of 10 USDC.',
+      error: 'Order must have minimum value of 10 USDC. asset=10000',
     });
-    expect(e.placeOrder(order({ sz: '1000' }), T)).toEqual({ error: 'Insufficient margin to place order.' });
+    expect(e.placeOrder(order({ sz: '1000' }), T)).toEqual({
+      error: 'Insufficient margin to place order. asset=1',
+    });
   });
 
   it('given spot balances, when a buy needs more USDC or a sell more base than held, then insufficient spot balance', () => {
@@ -128,17 +130,19 @@ describe('Engine', () => {
     });
     expect(e.account(ALICE)?.spot.get('PURR')).toBe(100n * SCALE);
     const sell = order({ asset: 10_000, isBuy: false, px: '0.3', sz: '101' });
-    expect(e.placeOrder(sell, T)).toEqual({ error: 'Order has insufficient spot balance to trade' });
+    expect(e.placeOrder(sell, T)).toEqual({
+      error: 'Order has insufficient spot balance to trade asset=10000',
+    });
     expect(e.placeOrder({ ...sell, sz: '100' }, T)).toMatchObject({ resting: {} });
     expect(e.placeOrder(order({ asset: 10_000, px: '0.1', sz: '10000000' }), T)).toEqual({
-      error: 'Order has insufficient spot balance to trade',
+      error: 'Order has insufficient spot balance to trade asset=10000',
     });
   });
 
   it('given no position, when a reduce-only order arrives, then it would increase the position', () => {
     const e = given();
     expect(e.placeOrder(order({ reduceOnly: true }), T)).toEqual({
-      error: 'Reduce only order would increase position.',
+      error: 'Reduce only order would increase position. asset=1',
     });
   });
 
@@ -186,7 +190,7 @@ describe('Engine', () => {
     const oid = 'resting' in r ? r.resting.oid : -1;
     expect(e.cancel(ALICE, 1, oid, T)).toBe('success');
     expect(e.cancel(ALICE, 1, oid, T)).toEqual({
-      error: 'Order was never placed, already canceled, or filled.',
+      error: 'Order was never placed, already canceled, or filled. asset=1',
     });
     expect(e.findOrder(ALICE, oid)?.status).toBe('canceled');
   });

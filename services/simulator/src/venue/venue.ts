@@ -1,3 +1,4 @@
+import { withAsset } from '@hyperflow/hyperliquid';
 import { ExchangeRequest } from '../auth/actions.js';
 import { NonceStore } from '../auth/nonces.js';
 import type { Clock } from '../clock.js';
@@ -148,7 +149,7 @@ export class Venue {
       const statuses = action.orders.map((o) => {
         if (this.faults.rejectOrders <= 0) return this.engine.placeOrder(toPlace(auth.user, o), now);
         this.faults.rejectOrders -= 1;
-        return { error: this.faults.rejectReason };
+        return { error: withAsset(this.faults.rejectReason, o.a) };
       });
       body = { status: 'ok', response: { type: 'order', data: { statuses } } };
     } else if (action.type === 'approveAgent') body = approveAgent(this.state, auth.user, action);

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { REFUSAL } from '@hyperflow/hyperliquid';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { assertNever } from '../errors.js';
@@ -157,7 +158,7 @@ export class WsHub {
     const recent = this.ipConns(c.ip).flatMap((x) => x.messages.filter((t) => t > now - 60_000));
     c.messages = c.messages.filter((t) => t > now - 60_000);
     if (recent.length >= MAX_MESSAGES_PER_MINUTE) {
-      this.sendError(c, 'Cannot send more than 2000 messages per minute.');
+      this.sendError(c, REFUSAL.wsMessages);
       return;
     }
     c.messages.push(now);
@@ -213,7 +214,7 @@ export class WsHub {
     // venue: caps are per IP and the excess is rejected without echoing the request
     const peers = this.ipConns(c.ip);
     if (peers.reduce((n, p) => n + p.subs.size, 0) >= MAX_SUBSCRIPTIONS) {
-      this.sendError(c, 'Cannot subscribe to more than 1000 channels.');
+      this.sendError(c, REFUSAL.wsChannels);
       return;
     }
     const user = trackedUser(sub);
@@ -223,7 +224,7 @@ export class WsHub {
       );
       users.add(user);
       if (users.size > MAX_USERS) {
-        this.sendError(c, `Cannot track more than ${MAX_USERS} total users.`);
+        this.sendError(c, `${REFUSAL.wsUsers}${MAX_USERS} total users.`);
         return;
       }
     }
@@ -241,7 +242,7 @@ export class WsHub {
     }
     const pending = this.pendingPosts.get(c.ip) ?? 0;
     if (pending >= MAX_PENDING_POSTS) {
-      this.sendError(c, `too many pending post requests id=${id}`);
+      this.sendError(c, `${REFUSAL.wsPendingPosts} id=${id}`);
       return;
     }
     const answer = (response: unknown) => {
