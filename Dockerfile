@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1.7
 # One image recipe for every hyperflow service:
 #   docker build --build-arg SERVICE=ingestor -t hyperflow/ingestor:dev .
 # SERVICE is a workspace under services/ (simulator, ingestor, strategy, execution).
@@ -7,12 +6,17 @@
 # in maintenance and Node 22 close to end of life. trixie-slim because the Node 26 images are built
 # on Debian 13 (bookworm stays for older lines only). Pin a digest as well in your registry mirror
 # (`node:26-trixie-slim@sha256:…`) if builds must be bit-for-bit reproducible.
+# NODE_IMAGE replaces it where no registry is reachable: any Debian-based image with node >= 20.19,
+# npm, bash and a user 1000 (infra/docker/local-base-images.sh builds one from Debian packages).
+# No `# syntax=` line: the engine's built-in frontend covers everything used here (RUN --mount
+# included), and naming a frontend image would make every build pull it from a registry first.
 #
 # Stages: prune (turbo keeps only SERVICE and the workspaces it depends on, with a pruned
 # lockfile) → build (npm ci with dev deps, tsc through turbo) → runtime (npm ci --omit=dev, the
 # compiled dist/ folders, non-root, no npm cache, no sources needed).
 
-FROM node:26-trixie-slim AS base
+ARG NODE_IMAGE=node:26-trixie-slim
+FROM ${NODE_IMAGE} AS base
 ENV TURBO_TELEMETRY_DISABLED=1 \
     DO_NOT_TRACK=1 \
     NPM_CONFIG_UPDATE_NOTIFIER=false \

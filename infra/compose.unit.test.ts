@@ -28,6 +28,7 @@ const envExample = read('.env.example');
 const workspaceOf = (svc: ComposeService): string => svc.build?.args?.SERVICE ?? '';
 const inProfile = (profile: string) => services.filter(([, s]) => s.profiles?.includes(profile));
 const names = (list: [string, ComposeService][]) => list.map(([name]) => name).sort();
+const seconds = (d: string | undefined): number => Number(/^(\d+)s$/.exec(d ?? '')?.[1] ?? Number.NaN);
 
 // The compose specification's JSON Schema, as shipped by the `docker-compose` npm package (a
 // dependency of testcontainers, so present wherever the dev dependencies are installed).
@@ -129,7 +130,10 @@ describe('docker-compose.yml', () => {
   });
 
   it('documents every variable it interpolates in .env.example', () => {
-    const required = [...text.matchAll(/\$\{([A-Z0-9_]+)(?::?[?-][^}]*)?\}/g)].map((m) => m[1] as string);
+    // `$${…}` is the container's own variable (escaped from compose), not one of .env
+    const required = [...text.matchAll(/(?<!\$)\$\{([A-Z0-9_]+)(?::?[?-][^}]*)?\}/g)].map(
+      (m) => m[1] as string,
+    );
     expect(required.length).toBeGreaterThan(0);
     for (const name of required) expect(envExample, name).toMatch(new RegExp(`^${name}=`, 'm'));
     // the default profile is what `cp .env.example .env && docker compose up` starts
@@ -167,9 +171,23 @@ describe('docker-compose.yml', () => {
   });
 
   it('health-checks the simulator on its /readyz, which spends no venue weight', () => {
-    expect(JSON.stringify(compose.services.simulator?.healthcheck?.test)).toContain(
-      'http://127.0.0.1:8787/readyz',
-    );
+    const probe = JSON.stringify(compose.services.simulator?.healthcheck?.test);
+    expect(probe).toContain('/readyz');
+    // on the port the simulator listens on, whatever it is set to
+    expect(probe).toContain('/dev/tcp/127.0.0.1/$${SIM_PORT');
+  });
+
+  it('probes health cheaply on the port the service reads, with room for a loaded host', () => {
+    for (const [name, svc] of built) {
+      const hc = svc.healthcheck as { test: string[]; timeout?: string; start_period?: string };
+      // bash's /dev/tcp: no node process per probe (2–6 s under load)
+      expect(hc.test.slice(0, 3), name).toEqual(['CMD', 'bash', '-c']);
+      const port = workspaceOf(svc) === 'simulator' ? 'SIM_PORT' : 'HTTP_PORT';
+      expect(hc.test[3], name).toContain(`/dev/tcp/127.0.0.1/$\${${port}`);
+      expect(hc.test[3], name).toMatch(/GET \/readyz /);
+      expect(seconds(hc.timeout), `${name}: timeout`).toBeGreaterThanOrEqual(10);
+      expect(seconds(hc.start_period), `${name}: start_period`).toBeGreaterThanOrEqual(30);
+    }
   });
 
   it('runs the hyperflow containers read-only without capabilities', () => {

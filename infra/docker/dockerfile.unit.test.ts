@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exists, read, root, workspaces } from '../repo-support.js';
 
-// The Dockerfile cannot be built here (no Docker engine), so its shape is checked: a pinned LTS
+// The Dockerfile is built for real by scripts/test-compose.sh (npm run test:compose); here its shape is checked: a pinned LTS
 // Node base, one recipe parameterized by ARG SERVICE, turbo prune, a production-only install,
 // a non-root runtime user; and the build context keeps secrets and local state out.
 
@@ -29,7 +29,9 @@ const dockerignore = read('.dockerignore')
 
 describe('Dockerfile', () => {
   it('builds on one pinned Node LTS image (even major ≥ the engines minimum, slim Debian)', () => {
-    const bases = stages.map((s) => (s[0] ?? '').split(/\s+/)[1] ?? '');
+    // the base is ARG NODE_IMAGE (a local stand-in where no registry is reachable); its default is checked
+    const nodeImage = /^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfile)?.[1] ?? '';
+    const bases = stages.map((s) => ((s[0] ?? '').split(/\s+/)[1] ?? '').replace('${NODE_IMAGE}', nodeImage));
     const external = bases.filter((b) => b.startsWith('node:'));
     expect(external).toHaveLength(1);
     const m = /^node:(\d+)-(bookworm|trixie)-slim(@sha256:[0-9a-f]{64})?$/.exec(external[0] ?? '');
@@ -42,6 +44,13 @@ describe('Dockerfile', () => {
     // every other stage builds on a stage of this file
     const stageNames = stages.map((s) => /\sAS\s+(\S+)/i.exec(s[0] ?? '')?.[1]);
     for (const b of bases.filter((x) => !x.startsWith('node:'))) expect(stageNames).toContain(b);
+  });
+
+  it('names no frontend image (a `# syntax=` line makes every build pull one from a registry)', () => {
+    expect(dockerfile).not.toMatch(/^#\s*syntax\s*=/im);
+    // the base image is a build argument declared before the first FROM, used by it
+    expect(dockerfile.indexOf('ARG NODE_IMAGE=')).toBeLessThan(dockerfile.search(/^FROM /m));
+    expect(stages[0]?.[0]).toMatch(/^FROM \$\{NODE_IMAGE\} AS base$/);
   });
 
   it('builds the service named by ARG SERVICE: turbo prune, turbo build, its own entry point', () => {
