@@ -8,10 +8,17 @@ export {
   type RunConsumerOptions,
   runConsumer,
 } from './consumer.js';
-export { BusError, ConcurrencyError, PoisonMessageError } from './errors.js';
+export {
+  AtomicBatchError,
+  type AtomicBatchRejection,
+  BusError,
+  ConcurrencyError,
+  PoisonMessageError,
+} from './errors.js';
 export {
   type AppendOptions,
   type AppendResult,
+  type AppendStrategy,
   createEventStore,
   type EventStore,
   type EventStoreOptions,
