@@ -29,6 +29,29 @@ export class ConcurrencyError extends BusError {
   }
 }
 
+/**
+ * A fenced append refused because the fence subject moved on: another writer claimed it after the
+ * token this writer holds (a stale single signer). Nothing of the append was written.
+ */
+export class FencedError extends ConcurrencyError {
+  override name = 'FencedError';
+  constructor(
+    subject: string,
+    expectedLastSubjectSeq: number,
+    readonly fenceSubject: string,
+    /** the fence's last sequence this writer holds */
+    readonly fenceSeq: number,
+    /** the fence's last sequence on the server */
+    readonly actualFenceSeq: number,
+    options?: ErrorOptions,
+  ) {
+    super(subject, expectedLastSubjectSeq, undefined, [], options);
+    this.message =
+      `fenced append to ${subject} refused: ${fenceSubject} is at ${actualFenceSeq}, ` +
+      `this writer holds ${fenceSeq}; nothing written`;
+  }
+}
+
 /** Why the server refused a whole atomic batch (ADR-50): nothing of it was stored. */
 export type AtomicBatchRejection =
   /** the stream was not provisioned with `allow_atomic` (10174) */

@@ -1,7 +1,7 @@
-import { jetstreamManager, type MsgRequest } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type MsgRequest } from '@nats-io/jetstream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AtomicBatchError, ConcurrencyError } from './errors.js';
+import { AtomicBatchError, BusError, ConcurrencyError, FencedError } from './errors.js';
 import { type AppendStrategy, createEventStore } from './event-store.js';
 import { TEST_LIMITS, type TestBus, testBus } from './test-support/bus.js';
 
@@ -167,5 +167,77 @@ describe('event store, atomic appends (nats-server 2.12+, run on 2.15.1)', () =>
     expect(err).toBeInstanceOf(AtomicBatchError);
     expect(err).toMatchObject({ reason: 'incomplete', errCode: 10176, transient: true });
     expect(await es.read(a)).toEqual({ events: [], lastSeq: 0 });
+  });
+
+  it('nats-server 2.11+ fencing: after a successor claims the fence, the stale writer appends nothing', async () => {
+    bus = await testBus('esatfence');
+    const es = await store(bus);
+    const js = jetstream(bus.nc);
+    // the single signer's claim subject, in the same stream as the orders
+    const fenceSubject = `${bus.root}.sim.exec.signer`;
+    const claimA = (await js.publish(fenceSubject, 'A', { expect: { lastSubjectSequence: 0 } })).seq;
+    const a = bus.subj.order('A');
+    const mine = await es.append(a, two, {
+      expectedLastSubjectSeq: 0,
+      msgIds: ['A-1', 'A-2'],
+      fence: { subject: fenceSubject, lastSeq: claimA },
+    });
+    expect(mine).toEqual({ seqs: [2, 3], lastSeq: 3 });
+
+    // B takes over (its lease, then its claim on top of A's)
+    const claimB = (await js.publish(fenceSubject, 'B', { expect: { lastSubjectSequence: claimA } })).seq;
+    const b = bus.subj.order('B');
+    // A, stale, on a fresh order (no aggregate conflict to catch it) and on its own order
+    for (const [subject, expectedLastSubjectSeq] of [
+      [b, 0],
+      [a, 3],
+    ] as const) {
+      const err = await es
+        .append(subject, two, { expectedLastSubjectSeq, fence: { subject: fenceSubject, lastSeq: claimA } })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(FencedError);
+      expect(err).toBeInstanceOf(ConcurrencyError); // callers that know only conflicts stay right
+      expect(err).toMatchObject({ fenceSubject, fenceSeq: claimA, actualFenceSeq: claimB, appended: [] });
+    }
+    expect(await es.read(b)).toEqual({ events: [], lastSeq: 0 });
+    expect((await es.read(a)).lastSeq).toBe(3);
+    // A's retry of what it wrote while it held the fence still returns that
+    expect(
+      await es.append(a, two, {
+        expectedLastSubjectSeq: 0,
+        msgIds: ['A-1', 'A-2'],
+        fence: { subject: fenceSubject, lastSeq: claimA },
+      }),
+    ).toEqual(mine);
+    // B, current, writes
+    expect(
+      await es.append(b, two, {
+        expectedLastSubjectSeq: 0,
+        fence: { subject: fenceSubject, lastSeq: claimB },
+      }),
+    ).toEqual({ seqs: [5, 6], lastSeq: 6 });
+    // an aggregate conflict under a valid fence is a plain ConcurrencyError
+    const stale = await es
+      .append(b, two, { expectedLastSubjectSeq: 0, fence: { subject: fenceSubject, lastSeq: claimB } })
+      .catch((e: unknown) => e);
+    expect(stale).toBeInstanceOf(ConcurrencyError);
+    expect(stale).not.toBeInstanceOf(FencedError);
+    expect(stale).toMatchObject({ actualLastSubjectSeq: 6, appended: [] });
+  });
+
+  it('refuses a fence it cannot carry: one event, or the sequential strategy', async () => {
+    bus = await testBus('esatfence1');
+    const fence = { subject: `${bus.root}.sim.exec.signer`, lastSeq: 0 };
+    const a = bus.subj.order('A');
+    const one = await (await store(bus))
+      .append(a, [ev('requested', 1)], { expectedLastSubjectSeq: 0, fence })
+      .catch((e: unknown) => e);
+    expect(one).toBeInstanceOf(BusError);
+    expect((one as Error).message).toMatch(/a fence needs the atomic strategy and at least two events/);
+    const seq = await (await store(bus, 'sequential'))
+      .append(a, two, { expectedLastSubjectSeq: 0, fence })
+      .catch((e: unknown) => e);
+    expect((seq as Error).message).toMatch(/got sequential with 2/);
+    expect(await (await store(bus)).read(a)).toEqual({ events: [], lastSeq: 0 });
   });
 });

@@ -11,7 +11,13 @@ import {
 } from '@nats-io/jetstream';
 import { headers, type Msg, type NatsConnection, nuid } from '@nats-io/transport-node';
 import type { z } from 'zod';
-import { AtomicBatchError, type AtomicBatchRejection, BusError, ConcurrencyError } from './errors.js';
+import {
+  AtomicBatchError,
+  type AtomicBatchRejection,
+  BusError,
+  ConcurrencyError,
+  FencedError,
+} from './errors.js';
 import { encodeEvent } from './publish.js';
 
 export interface StoredEvent<T> {
@@ -39,6 +45,21 @@ export interface AppendOptions {
    * optimistic append to a subject assumed empty) must not both think they wrote it.
    */
   readonly rejectDuplicates?: boolean;
+  /**
+   * Refuse the append (FencedError, nothing written) unless `fence.subject`, a subject of the same
+   * stream, still has `fence.lastSeq` as its last sequence (Nats-Expected-Last-Subject-Sequence-
+   * Subject, nats-server 2.11+): a fencing token for a single writer, e.g. the sequence of the claim
+   * a signer appended when it took its lease; a successor's claim makes every later append of the
+   * stale writer fail. A message carries one subject expectation and the first event carries the
+   * aggregate's, so the fence rides on the second: a fenced append needs the atomic strategy (all
+   * or nothing) and at least two events.
+   */
+  readonly fence?: AppendFence;
+}
+
+export interface AppendFence {
+  readonly subject: string;
+  readonly lastSeq: number;
 }
 
 export interface AppendResult {
@@ -126,6 +147,12 @@ async function append<S extends z.ZodType>(
   }
   // validate all first: an invalid batch writes nothing
   const payloads = events.map((e, i) => encodeEvent(schema, e, `event ${i} for ${subject}`));
+  if (opts.fence !== undefined && !(atomic && payloads.length > 1)) {
+    throw new BusError(
+      `append to ${subject}: a fence needs the atomic strategy and at least two events ` +
+        `(the first carries the aggregate's expectation), got ${atomic ? 'atomic' : 'sequential'} with ${payloads.length}`,
+    );
+  }
   return atomic && payloads.length > 1
     ? appendAtomic(ctx, subject, payloads, opts)
     : appendSequential(ctx, subject, payloads, opts);
@@ -199,6 +226,7 @@ const BATCH_REJECTIONS: Readonly<Record<number, AtomicBatchRejection>> = {
 };
 const H_MSG_ID = 'Nats-Msg-Id';
 const H_EXPECTED_LAST_SUBJECT_SEQ = 'Nats-Expected-Last-Subject-Sequence';
+const H_EXPECTED_LAST_SUBJECT_SEQ_SUBJECT = 'Nats-Expected-Last-Subject-Sequence-Subject';
 const H_BATCH_ID = 'Nats-Batch-Id';
 const H_BATCH_SEQ = 'Nats-Batch-Sequence';
 const H_BATCH_COMMIT = 'Nats-Batch-Commit';
@@ -217,7 +245,7 @@ async function appendAtomic(
   // a second pass only after an earlier attempt's prefix was recognised: the rest is one batch
   for (;;) {
     const rest = payloads.slice(i);
-    const answer = await commitBatch(ctx, subject, rest, ids?.slice(i), expected);
+    const answer = await commitBatch(ctx, subject, rest, ids?.slice(i), expected, opts.fence);
     if (answer.ok) {
       const first = answer.seq - rest.length + 1;
       for (let k = 0; k < rest.length; k += 1) seqs.push(first + k);
@@ -234,6 +262,13 @@ async function appendAtomic(
     // a whole batch re-sent answers 10201 (its first id is checked before its expectation); an
     // id outside the duplicate window with a stale expectation, 10071
     const actual = errCode === WRONG_LAST_SEQUENCE ? lastSeqIn(description) : undefined;
+    if (errCode === WRONG_LAST_SEQUENCE && opts.fence !== undefined) {
+      // the aggregate's expectation or the fence's: ask the fence
+      const fenceNow = await lastSeqOf(ctx, opts.fence.subject);
+      if (fenceNow !== opts.fence.lastSeq) {
+        throw new FencedError(subject, expected, opts.fence.subject, opts.fence.lastSeq, fenceNow);
+      }
+    }
     if (ids === undefined || reject) throw new ConcurrencyError(subject, expected, actual, seqs);
     const ours = await storedAsOurs(ctx, subject, expected, ids.slice(i));
     seqs.push(...ours.seqs);
@@ -260,7 +295,8 @@ type BatchAnswer =
  * One ADR-50 atomic batch in one round trip: messages 1..n-1 go without a reply (the server
  * stages them; a refusal there surfaces at the commit as an incomplete batch), message n carries
  * the commit and is the one request. Only the first carries the subject expectation: the server
- * refuses one on a subject that earlier messages of the batch already write.
+ * refuses one on a subject that earlier messages of the batch already write. The second carries
+ * the fence (another subject), if any; the server checks all of them at the commit, under lock.
  */
 async function commitBatch(
   ctx: StoreCtx,
@@ -268,6 +304,7 @@ async function commitBatch(
   payloads: readonly Uint8Array[],
   ids: readonly string[] | undefined,
   expected: number,
+  fence: AppendFence | undefined,
 ): Promise<BatchAnswer> {
   const batchId = nuid.next();
   const last = payloads.length - 1;
@@ -280,6 +317,10 @@ async function commitBatch(
       const id = ids?.[j];
       if (id !== undefined) h.set(H_MSG_ID, id);
       if (j === 0) h.set(H_EXPECTED_LAST_SUBJECT_SEQ, String(expected));
+      if (j === 1 && fence !== undefined) {
+        h.set(H_EXPECTED_LAST_SUBJECT_SEQ, String(fence.lastSeq));
+        h.set(H_EXPECTED_LAST_SUBJECT_SEQ_SUBJECT, fence.subject);
+      }
       if (j < last) {
         ctx.nc.publish(subject, data, { headers: h });
       } else {
@@ -312,6 +353,15 @@ function readBatchAck(subject: string, reply: Msg | undefined): BatchAnswer {
 }
 
 const decoder = new TextDecoder();
+
+/** The subject's last sequence, 0 when it has none. */
+async function lastSeqOf(ctx: StoreCtx, subject: string): Promise<number> {
+  try {
+    return (await ctx.jsm.streams.getMessage(ctx.stream, { last_by_subj: subject }))?.seq ?? 0;
+  } catch (err) {
+    throw new BusError(`cannot get the last sequence of ${subject}`, { cause: err });
+  }
+}
 
 /**
  * Which of `ids` are stored, in order, as the subject's messages right after `after`: their

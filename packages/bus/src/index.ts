@@ -13,9 +13,11 @@ export {
   type AtomicBatchRejection,
   BusError,
   ConcurrencyError,
+  FencedError,
   PoisonMessageError,
 } from './errors.js';
 export {
+  type AppendFence,
   type AppendOptions,
   type AppendResult,
   type AppendStrategy,
