@@ -8,10 +8,19 @@ export {
   type RunConsumerOptions,
   runConsumer,
 } from './consumer.js';
-export { BusError, ConcurrencyError, PoisonMessageError } from './errors.js';
 export {
+  AtomicBatchError,
+  type AtomicBatchRejection,
+  BusError,
+  ConcurrencyError,
+  FencedError,
+  PoisonMessageError,
+} from './errors.js';
+export {
+  type AppendFence,
   type AppendOptions,
   type AppendResult,
+  type AppendStrategy,
   createEventStore,
   type EventStore,
   type EventStoreOptions,

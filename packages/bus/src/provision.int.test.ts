@@ -34,6 +34,8 @@ describe('provision', () => {
     expect(exec.config.subjects).toEqual([`${bus.root}.*.exec.>`, `${bus.root}.*.acct.>`]);
     expect(exec.config.max_age).toBe(0); // the event store keeps everything
     expect(exec.config.storage).toBe('file');
+    expect(exec.config.allow_atomic).toBe(true); // the event store's atomic appends
+    expect(market.config.allow_atomic).toBeUndefined();
     const leases = await jsm.streams.info(`KV_${first.buckets.leases.name}`);
     expect(leases.config.max_age).toBe(30_000 * MS);
     expect(leases.config.max_msgs_per_subject).toBe(1);
@@ -47,12 +49,17 @@ describe('provision', () => {
     const changed = await provision(bus.nc, {
       ...base,
       limits: {
-        streams: { ...TEST_LIMITS.streams, MARKET: { maxAgeMs: 7_200_000, maxBytes: 4 * 1024 * 1024 } },
+        streams: {
+          ...TEST_LIMITS.streams,
+          MARKET: { maxAgeMs: 7_200_000, maxBytes: 4 * 1024 * 1024 },
+          EXECUTION: { ...TEST_LIMITS.streams?.EXECUTION, allowAtomicPublish: false },
+        },
         buckets: { ...TEST_LIMITS.buckets, leases: { maxBytes: 256 * 1024, ttlMs: 10_000 } },
       },
     });
     expect(changed.streams.MARKET.action).toBe('updated');
     expect(changed.streams.SIGNALS.action).toBe('unchanged');
+    expect(changed.streams.EXECUTION.action).toBe('updated');
     expect(changed.buckets.leases.action).toBe('updated');
     expect(changed.buckets.snapshots.action).toBe('unchanged');
 
@@ -60,6 +67,7 @@ describe('provision', () => {
     const market = await jsm.streams.info(first.streams.MARKET.name);
     expect(market.config.max_age).toBe(7_200_000 * MS);
     expect(market.config.max_bytes).toBe(4 * 1024 * 1024);
+    expect((await jsm.streams.info(first.streams.EXECUTION.name)).config.allow_atomic).toBeFalsy();
     const leases = await jsm.streams.info(`KV_${first.buckets.leases.name}`);
     expect(leases.config.max_age).toBe(10_000 * MS);
     expect(leases.config.duplicate_window).toBe(10_000 * MS);

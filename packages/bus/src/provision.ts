@@ -31,6 +31,8 @@ export interface StreamLimits {
   readonly duplicateWindowMs: number;
   readonly storage: 'file' | 'memory';
   readonly replicas: number;
+  /** ADR-50 atomic batch publish (`allow_atomic`, nats-server 2.12+): the event store's atomic appends */
+  readonly allowAtomicPublish: boolean;
 }
 
 export type BucketKey = keyof ReturnType<typeof buckets>;
@@ -60,6 +62,7 @@ export const DEFAULT_STREAM_LIMITS: { readonly [K in StreamKey]: StreamLimits } 
     duplicateWindowMs: 2 * MIN,
     storage: 'file',
     replicas: 1,
+    allowAtomicPublish: false,
   },
   SIGNALS: {
     maxAgeMs: 30 * DAY,
@@ -68,6 +71,7 @@ export const DEFAULT_STREAM_LIMITS: { readonly [K in StreamKey]: StreamLimits } 
     duplicateWindowMs: 2 * MIN,
     storage: 'file',
     replicas: 1,
+    allowAtomicPublish: false,
   },
   // the order event store: kept until someone decides otherwise; a longer window covers slow retries
   EXECUTION: {
@@ -77,6 +81,7 @@ export const DEFAULT_STREAM_LIMITS: { readonly [K in StreamKey]: StreamLimits } 
     duplicateWindowMs: 10 * MIN,
     storage: 'file',
     replicas: 1,
+    allowAtomicPublish: true,
   },
   CONTROL: {
     maxAgeMs: 30 * DAY,
@@ -85,6 +90,7 @@ export const DEFAULT_STREAM_LIMITS: { readonly [K in StreamKey]: StreamLimits } 
     duplicateWindowMs: 2 * MIN,
     storage: 'file',
     replicas: 1,
+    allowAtomicPublish: false,
   },
   DLQ: {
     maxAgeMs: 14 * DAY,
@@ -93,6 +99,7 @@ export const DEFAULT_STREAM_LIMITS: { readonly [K in StreamKey]: StreamLimits } 
     duplicateWindowMs: 2 * MIN,
     storage: 'file',
     replicas: 1,
+    allowAtomicPublish: false,
   },
 };
 
@@ -151,6 +158,7 @@ export function streamConfigs(
       num_replicas: l.replicas,
       // direct get: cheap last-by-subject reads for the event store
       allow_direct: true,
+      allow_atomic: l.allowAtomicPublish,
     };
   };
   return {
@@ -170,7 +178,8 @@ export function configDiff(desired: Record<string, unknown>, actual: Record<stri
     const same =
       Array.isArray(want) && Array.isArray(have)
         ? want.length === have.length && [...want].sort().join('\u0000') === [...have].sort().join('\u0000')
-        : want === have;
+        : // the server omits a flag that is off (`allow_atomic` and the like are omitempty)
+          want === have || (want === false && have === undefined);
     if (!same) changed.push(key);
   }
   return changed;

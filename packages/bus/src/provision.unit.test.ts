@@ -14,7 +14,8 @@ describe('streamConfigs', () => {
       storage: 'file',
       discard: 'old',
     });
-    expect(c.EXECUTION).toMatchObject({ name: 'P_EXECUTION', max_age: 0, max_bytes: -1 });
+    expect(c.EXECUTION).toMatchObject({ name: 'P_EXECUTION', max_age: 0, max_bytes: -1, allow_atomic: true });
+    expect(c.MARKET.allow_atomic).toBe(false);
     expect(c.DLQ.subjects).toEqual(['hl.*.dlq.>']);
     for (const s of Object.values(c)) expect(s.duplicate_window).toBeGreaterThan(0);
   });
@@ -40,5 +41,11 @@ describe('configDiff', () => {
       'subjects',
       'max_age',
     ]);
+  });
+
+  it('takes a flag that is off as equal to one the server omits, but not one that is on', () => {
+    expect(configDiff({ allow_atomic: false }, {})).toEqual([]);
+    expect(configDiff({ allow_atomic: true }, {})).toEqual(['allow_atomic']);
+    expect(configDiff({ allow_atomic: false }, { allow_atomic: true })).toEqual(['allow_atomic']);
   });
 });

@@ -41,13 +41,21 @@ export interface TestBus {
   cleanup(): Promise<void>;
 }
 
-/** A connection plus freshly provisioned, uniquely named streams and buckets for one test. */
-export async function testBus(label: string, provisionIt = true): Promise<TestBus> {
+/**
+ * A connection plus freshly provisioned, uniquely named streams and buckets for one test
+ * (`false`: provision nothing; limits: provision with these instead of TEST_LIMITS).
+ */
+export async function testBus(
+  label: string,
+  provisionIt: boolean | ProvisionLimits = true,
+): Promise<TestBus> {
   const scope = testScope(label);
   const nc = await connect({ servers: inject('natsUrl'), name: `bus-test-${label}` });
-  const result = provisionIt
-    ? await provision(nc, { root: scope.root, namePrefix: scope.streamPrefix, limits: TEST_LIMITS })
-    : undefined;
+  const limits = provisionIt === true ? TEST_LIMITS : provisionIt;
+  const result =
+    limits === false
+      ? undefined
+      : await provision(nc, { root: scope.root, namePrefix: scope.streamPrefix, limits });
   return {
     nc,
     root: scope.root,
