@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { locateNatsServer, NatsLocalError, readNatsVersions } from '@hyperflow/nats-local';
@@ -24,8 +25,17 @@ export class TestkitError extends Error {
  */
 export async function startNats(): Promise<NatsHandle> {
   const forced = process.env.HYPERFLOW_TEST_NATS;
-  if (forced === 'container' || (forced !== 'binary' && (await dockerReachable()))) {
-    return startContainer();
+  if (forced === 'container') return startContainer();
+  if (forced !== 'binary' && (await dockerReachable())) {
+    try {
+      return await startContainer();
+    } catch (err) {
+      // an engine that answers /_ping but cannot run the image (no registry, no bridge, no
+      // permission): the binary still gives a real server; only a forced container run fails
+      process.stderr.write(
+        `testkit: Docker engine reachable but the NATS container did not start (${(err as Error).message.split('\n')[0]}); using the nats-server binary\n`,
+      );
+    }
   }
   return startBinary();
 }
@@ -63,9 +73,19 @@ async function dockerReachable(): Promise<boolean> {
   });
 }
 
+/**
+ * HYPERFLOW_TEST_NATS_NETWORK=host: the container shares the host's network (an engine without a
+ * bridge, e.g. `dockerd --bridge=none`) and listens on a free loopback port instead of a mapped one.
+ * HYPERFLOW_TEST_NATS_IMAGE names another image (a registry mirror, a locally built one).
+ */
+function natsImage(): string {
+  return process.env.HYPERFLOW_TEST_NATS_IMAGE ?? readNatsVersions().image;
+}
+
 async function startContainer(): Promise<NatsHandle> {
+  if (process.env.HYPERFLOW_TEST_NATS_NETWORK === 'host') return startHostContainer();
   const { GenericContainer, Wait } = await import('testcontainers');
-  const container = await new GenericContainer(readNatsVersions().image)
+  const container = await new GenericContainer(natsImage())
     .withCommand(['-js'])
     .withExposedPorts(4222)
     .withWaitStrategy(Wait.forLogMessage(/Server is ready/))
@@ -77,6 +97,34 @@ async function startContainer(): Promise<NatsHandle> {
       await container.stop();
     },
   };
+}
+
+async function startHostContainer(): Promise<NatsHandle> {
+  const { GenericContainer, Wait } = await import('testcontainers');
+  const port = await freeLoopbackPort();
+  const container = await new GenericContainer(natsImage())
+    .withNetworkMode('host')
+    .withCommand(['-js', '-a', '127.0.0.1', '-p', String(port)])
+    .withWaitStrategy(Wait.forLogMessage(/Server is ready/))
+    .start();
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    kind: 'container',
+    stop: async () => {
+      await container.stop();
+    },
+  };
+}
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 export interface BinaryOptions {
