@@ -48,7 +48,7 @@ describe(`native libsecp256k1 vs ethers on random actions (seed ${SEED})`, () =>
       for (let i = 0; i < PER_TYPE; i++) {
         const c = gen.case(type);
         const p = pairs[i % KEYS] as (typeof pairs)[number];
-        const where = `seed ${SEED + t}, case ${i}, ${type}`;
+        const where = `SIGNING_SEED=${SEED}, ${type} case ${i}`;
         const viaJs = await sign(p.js, c);
         const viaNative = await sign(p.native, c);
         expect(viaNative.signature, where).toEqual(viaJs.signature);
