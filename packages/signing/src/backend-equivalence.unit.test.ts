@@ -19,6 +19,8 @@ const PER_TYPE = 1000;
 // ethers' own signTypedData is ~2× slower than its digest path; a sample of it suffices
 const TYPED_DATA_EVERY = 50;
 const KEYS = 8;
+// ~1 s per type on an idle machine; a shared CI machine can be 10× slower
+const TIMEOUT_MS = 60_000;
 
 const native = nativeBackend(loadNativeSecp256k1());
 
@@ -37,30 +39,34 @@ describe(`native libsecp256k1 vs ethers on random actions (seed ${SEED})`, () =>
   const types: readonly ActionType[] = [...L1_TYPES, ...USER_SIGNED_TYPES];
 
   for (const [t, type] of types.entries()) {
-    it(`${type}: ${PER_TYPE} random actions sign byte-identically`, async () => {
-      const gen = new RandomActions(SEED + t);
-      const keys = Array.from({ length: KEYS }, () => gen.privateKey());
-      const pairs = keys.map((k) => ({
-        js: new LocalSigner(k, { backend: jsBackend }),
-        native: new LocalSigner(k, { backend: native }),
-        wallet: new Wallet(k),
-      }));
-      for (let i = 0; i < PER_TYPE; i++) {
-        const c = gen.case(type);
-        const p = pairs[i % KEYS] as (typeof pairs)[number];
-        const where = `seed ${SEED + t}, case ${i}, ${type}`;
-        const viaJs = await sign(p.js, c);
-        const viaNative = await sign(p.native, c);
-        expect(viaNative.signature, where).toEqual(viaJs.signature);
-        expect(JSON.stringify(viaNative), where).toBe(JSON.stringify(viaJs));
-        expect(viaNative.signature.r, where).toMatch(/^0x[0-9a-f]{64}$/);
-        expect(viaNative.signature.s, where).toMatch(/^0x[0-9a-f]{64}$/);
-        if (i % TYPED_DATA_EVERY === 0) {
-          const viaTypedData = await sign(p.wallet, c);
-          expect(JSON.stringify(viaNative), `${where} vs signTypedData`).toBe(JSON.stringify(viaTypedData));
+    it(
+      `${type}: ${PER_TYPE} random actions sign byte-identically`,
+      async () => {
+        const gen = new RandomActions(SEED + t);
+        const keys = Array.from({ length: KEYS }, () => gen.privateKey());
+        const pairs = keys.map((k) => ({
+          js: new LocalSigner(k, { backend: jsBackend }),
+          native: new LocalSigner(k, { backend: native }),
+          wallet: new Wallet(k),
+        }));
+        for (let i = 0; i < PER_TYPE; i++) {
+          const c = gen.case(type);
+          const p = pairs[i % KEYS] as (typeof pairs)[number];
+          const where = `SIGNING_SEED=${SEED}, ${type} case ${i}`;
+          const viaJs = await sign(p.js, c);
+          const viaNative = await sign(p.native, c);
+          expect(viaNative.signature, where).toEqual(viaJs.signature);
+          expect(JSON.stringify(viaNative), where).toBe(JSON.stringify(viaJs));
+          expect(viaNative.signature.r, where).toMatch(/^0x[0-9a-f]{64}$/);
+          expect(viaNative.signature.s, where).toMatch(/^0x[0-9a-f]{64}$/);
+          if (i % TYPED_DATA_EVERY === 0) {
+            const viaTypedData = await sign(p.wallet, c);
+            expect(JSON.stringify(viaNative), `${where} vs signTypedData`).toBe(JSON.stringify(viaTypedData));
+          }
         }
-      }
-    });
+      },
+      TIMEOUT_MS,
+    );
   }
 
   it('the generator is deterministic: the same seed gives the same actions', () => {
