@@ -9,6 +9,7 @@ import {
   limitOrder,
   orderAction,
   PlainClient,
+  restingOid,
 } from '../test-support/protocol.js';
 
 const ETH = 1;
@@ -53,10 +54,7 @@ async function rest(): Promise<Resting> {
   const px = String(Math.floor(Number(bid) * 0.95));
   const cloid = nextCloid();
   const r = await c.act(orderAction(limitOrder(ETH, true, px, '0.01', 'Gtc', { c: cloid })));
-  const st =
-    r.status === 'ok' ? (r.response.data?.statuses?.[0] as { resting?: { oid: number } }) : undefined;
-  if (!st?.resting) throw new Error(`not resting: ${JSON.stringify(r)}`);
-  return { oid: st.resting.oid, cloid, px };
+  return { oid: restingOid(r), cloid, px };
 }
 
 async function crossingBuy(): Promise<string> {

@@ -13,6 +13,7 @@ import {
   orderAction,
   PlainClient,
   postRaw,
+  restingOid,
 } from '../test-support/protocol.js';
 
 const master = Wallet.createRandom();
@@ -113,10 +114,7 @@ describe('venue refusals: every per-order and per-cancel error ends in " asset=<
     const { bid } = await bestBidAsk(c, 'BTC');
     const px = String(Math.floor(Number(bid) * 0.9));
     const placed = await c.act(orderAction(limitOrder(BTC, true, px, '0.01')));
-    const oid =
-      placed.status === 'ok'
-        ? (placed.response.data?.statuses?.[0] as { resting: { oid: number } }).resting.oid
-        : 0;
+    const oid = restingOid(placed);
     const needsAlways = await c.act({ type: 'modify', oid, order: limitOrder(BTC, true, px, '0.01', 'Ioc') });
     expectRefusal(errorsOf(needsAlways), 'modifyNeedsAlwaysPlace', BTC);
     await c.act({ type: 'cancel', cancels: [{ a: BTC, o: oid }] });
