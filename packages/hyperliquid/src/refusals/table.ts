@@ -40,6 +40,8 @@ export const REFUSAL = {
   tpslReduceOnly: 'TP/SL orders must be reduce only.',
   cancelMissing: 'Order was never placed, already canceled, or filled.',
   modifyMissing: 'Cannot modify canceled or filled order',
+  // the simulator's text: the venue's for an Ioc/trigger modify without always-place is undocumented
+  modifyNeedsAlwaysPlace: 'Modify without always place must be a non-trigger Alo or non-executable Gtc',
   twapTooSmall: 'TWAP order value too small.',
   twapMissing: 'TWAP was never placed, already canceled, or filled.',
   /** `0x… does not exist.` follows: a wrong signature recovers a stranger (doc §4.6) */
@@ -95,6 +97,7 @@ const KIND: { readonly [N in RefusalName]: RefusalKind } = {
   // the order may have filled: only the venue's state says which
   cancelMissing: 'ambiguous',
   modifyMissing: 'ambiguous',
+  modifyNeedsAlwaysPlace: 'definitive-final',
   twapTooSmall: 'definitive-final',
   twapMissing: 'ambiguous',
   unknownWallet: 'definitive-final',

@@ -187,7 +187,7 @@ export function execute(s: VenueState, user: string, a: L1Action, now: number): 
         },
       };
     case 'modify': {
-      const r = modifyOne(s, user, a.oid, a.order, now);
+      const r = modifyOne(s, user, a.oid, a.order, a.a === true, now);
       return 'error' in r ? err(r.error) : DEFAULT;
     }
     case 'batchModify':
@@ -195,7 +195,7 @@ export function execute(s: VenueState, user: string, a: L1Action, now: number): 
         status: 'ok',
         response: {
           type: 'order',
-          data: { statuses: a.modifies.map((m) => modifyOne(s, user, m.oid, m.order, now)) },
+          data: { statuses: a.modifies.map((m) => modifyOne(s, user, m.oid, m.order, a.a === true, now)) },
         },
       };
     case 'scheduleCancel': {
@@ -228,16 +228,15 @@ export function execute(s: VenueState, user: string, a: L1Action, now: number): 
   }
 }
 
-/** venue: modify = cancel, then place the new order (it gets a new oid) */
+/** venue: modify = check, cancel the original, place the new order (it gets a new oid) */
 function modifyOne(
   s: VenueState,
   user: string,
   oid: number | string,
   o: OrderWire,
+  alwaysPlace: boolean,
   now: number,
 ): PlaceStatusWire {
-  const target = s.engine.findOrder(user, typeof oid === 'string' ? oid.toLowerCase() : oid);
-  if (target?.status !== 'open') return { error: withAsset(REFUSAL.modifyMissing, o.a) };
-  s.engine.cancel(user, target.asset, target.oid, now);
-  return s.engine.placeOrder(toPlace(user, o), now);
+  const ref = typeof oid === 'string' ? oid.toLowerCase() : oid;
+  return s.engine.modify(user, ref, toPlace(user, o), alwaysPlace, now);
 }

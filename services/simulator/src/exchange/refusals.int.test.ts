@@ -13,6 +13,7 @@ import {
   orderAction,
   PlainClient,
   postRaw,
+  restingOid,
 } from '../test-support/protocol.js';
 
 const master = Wallet.createRandom();
@@ -98,6 +99,25 @@ describe('venue refusals: every per-order and per-cancel error ends in " asset=<
       modifies: [{ oid: 1, order: limitOrder(BTC, true, '50000', '0.01') }],
     });
     expectRefusal(errorsOf(modify), 'modifyMissing', BTC);
+    const ioc = await c.act({
+      type: 'batchModify',
+      modifies: [{ oid: 1, order: limitOrder(BTC, true, '50000', '0.01', 'Ioc') }],
+      a: true,
+    });
+    expectRefusal(errorsOf(ioc), 'iocNoMatch', BTC);
+    const noAlways = await c.act({
+      type: 'modify',
+      oid: 1,
+      order: limitOrder(BTC, true, '50000', '0.01', 'Ioc'),
+    });
+    expectRefusal(errorsOf(noAlways), 'modifyMissing', BTC);
+    const { bid } = await bestBidAsk(c, 'BTC');
+    const px = String(Math.floor(Number(bid) * 0.9));
+    const placed = await c.act(orderAction(limitOrder(BTC, true, px, '0.01')));
+    const oid = restingOid(placed);
+    const needsAlways = await c.act({ type: 'modify', oid, order: limitOrder(BTC, true, px, '0.01', 'Ioc') });
+    expectRefusal(errorsOf(needsAlways), 'modifyNeedsAlwaysPlace', BTC);
+    await c.act({ type: 'cancel', cancels: [{ a: BTC, o: oid }] });
   });
 
   it('given a fault-injected refusal, when an order is placed, then it carries the asset too', async () => {

@@ -22,6 +22,13 @@ import type {
   WsTrade,
 } from './types.js';
 
+/** An order that passed every rule, with its parsed price and (reduce-only: cut) size. */
+interface Checked {
+  readonly m: MarketSpec;
+  readonly px: bigint;
+  readonly sz: bigint;
+}
+
 /** Synthetic participants: the market maker and the random taker flow. */
 export const MAKER_ADDRESS = '0x00000000000000000000000000000000000000aa';
 export const TAKER_ADDRESS = '0x00000000000000000000000000000000000000bb';
@@ -173,6 +180,16 @@ export class Engine {
   }
 
   private place(req: PlaceOrder, now: number): PlaceStatusWire {
+    const ok = this.check(req, undefined);
+    return 'error' in ok ? ok : this.commit(req, ok, now);
+  }
+
+  /**
+   * Every rule an order must pass before anything changes: tick, lot, notional, margin, balance,
+   * reduce-only and the post-only cross. `replacing` is the order a modify would cancel: its
+   * margin and balance holds do not count against the new one.
+   */
+  private check(req: PlaceOrder, replacing: Order | undefined): Checked | { error: string } {
     const m = this.byAsset.get(req.asset);
     if (!m) return { error: REFUSAL.invalidAsset };
     const pxErr = checkPrice(req.px, m);
@@ -182,7 +199,6 @@ export class Engine {
     if (req.trigger && checkPrice(req.trigger.triggerPx, m)) return { error: REFUSAL.invalidTpsl };
     const px = parseDecimal(req.px) ?? 0n;
     let sz = parseDecimal(req.sz) ?? 0n;
-    const side: Side = req.isBuy ? 'B' : 'A';
     const acct = this.accounts.get(req.user);
     if (!acct) return { error: REFUSAL.margin };
 
@@ -197,10 +213,10 @@ export class Engine {
       // reduce-only orders may close dust below the minimum (venue rule undocumented either way)
       const ntlErr = checkNotional(px, sz, m);
       if (ntlErr) return { error: ntlErr };
-      if (m.kind === 'perp' && !this.hasMarginFor(req.user, acct, m, px, sz)) {
+      if (m.kind === 'perp' && !this.hasMarginFor(req.user, acct, m, px, sz, replacing)) {
         return { error: REFUSAL.margin };
       }
-      if (m.kind === 'spot' && !this.hasSpotBalanceFor(req.user, acct, m, req.isBuy, px, sz)) {
+      if (m.kind === 'spot' && !this.hasSpotBalanceFor(req.user, acct, m, req.isBuy, px, sz, replacing)) {
         return { error: REFUSAL.spotBalance };
       }
     }
@@ -215,7 +231,11 @@ export class Engine {
         return { error: postOnlyText(fmt(bid), fmt(ask)) };
       }
     }
+    return { m, px, sz };
+  }
 
+  private commit(req: PlaceOrder, { m, px, sz }: Checked, now: number): PlaceStatusWire {
+    const side: Side = req.isBuy ? 'B' : 'A';
     const o: Order = {
       oid: this.nextOid++,
       coin: m.coin,
@@ -268,6 +288,45 @@ export class Engine {
   private armChild(c: PlaceOrder, now: number): OrderStatusWire {
     const r = this.placeOrder(c, now);
     return 'error' in r ? r : 'waitingForTrigger';
+  }
+
+  /**
+   * venue modify: the new order is checked first and a refusal leaves the original resting; then
+   * the original is canceled and the new order placed (with a new oid). Without `alwaysPlace` the
+   * new order must be a non-trigger Alo or a non-executable Gtc, whose TIF becomes Alo (doc §3.2),
+   * and a missing original refuses the modify; with it the new order is placed under its own TIF
+   * even when the original is gone.
+   */
+  modify(
+    user: string,
+    ref: number | string,
+    req: PlaceOrder,
+    alwaysPlace: boolean,
+    now: number,
+  ): PlaceStatusWire {
+    const found = this.findOrder(user, ref);
+    const target = found?.status === 'open' ? found : undefined;
+    const refuse = (text: string): PlaceStatusWire => {
+      const error = withAsset(text, req.asset);
+      this.ledger.push({ kind: 'reject', time: now, user, asset: req.asset, error });
+      return { error };
+    };
+    if (!target && !alwaysPlace) return refuse(REFUSAL.modifyMissing);
+    let next = req;
+    if (!alwaysPlace) {
+      // venue: the text for an Ioc or trigger modify without always-place is not documented [UNCONFIRMED]
+      if (req.trigger || req.tif === 'Ioc') return refuse(REFUSAL.modifyNeedsAlwaysPlace);
+      // an executable Gtc is refused like the Alo it becomes (post-only text) [UNCONFIRMED]
+      next = { ...req, tif: 'Alo' };
+    }
+    const ok = this.check(next, target);
+    if ('error' in ok) return refuse(ok.error);
+    if (target) {
+      this.close(target, 'canceled', now);
+      this.ledger.push({ kind: 'cancel', time: now, user, oid: target.oid, coin: target.coin });
+    }
+    const placed = this.commit(next, ok, now);
+    return 'error' in placed ? refuse(placed.error) : placed;
   }
 
   cancel(user: string, asset: number, oidOrCloid: number | string, now: number): CancelStatusWire {
@@ -380,7 +439,14 @@ export class Engine {
     return user !== MAKER_ADDRESS && user !== TAKER_ADDRESS;
   }
 
-  private hasMarginFor(user: string, acct: Account, m: MarketSpec, px: bigint, sz: bigint): boolean {
+  private hasMarginFor(
+    user: string,
+    acct: Account,
+    m: MarketSpec,
+    px: bigint,
+    sz: bigint,
+    replacing: Order | undefined,
+  ): boolean {
     let value = acct.usdc;
     let used = 0n;
     for (const [coin, p] of acct.positions) {
@@ -389,7 +455,8 @@ export class Engine {
       used += mul(abs(p.szi), mark) / BigInt(this.leverageOf(user, coin).value);
     }
     for (const o of this.openOrders(user)) {
-      if (!o.reduceOnly) used += mul(o.limitPx, o.sz) / BigInt(this.leverageOf(user, o.coin).value);
+      if (!o.reduceOnly && o !== replacing)
+        used += mul(o.limitPx, o.sz) / BigInt(this.leverageOf(user, o.coin).value);
     }
     const need = mul(px, sz) / BigInt(this.leverageOf(user, m.coin).value);
     return value - used >= need;
@@ -403,11 +470,12 @@ export class Engine {
     isBuy: boolean,
     px: bigint,
     sz: bigint,
+    replacing: Order | undefined,
   ): boolean {
     let held = 0n;
     for (const o of this.openOrders(user)) {
       const om = this.markets.get(o.coin);
-      if (om?.kind !== 'spot') continue;
+      if (om?.kind !== 'spot' || o === replacing) continue;
       if (isBuy && o.side === 'B' && om.quote === m.quote) held += mul(o.limitPx, o.sz);
       if (!isBuy && o.side === 'A' && om.base === m.base) held += o.sz;
     }

@@ -134,3 +134,11 @@ export async function bestBidAsk(c: PlainClient, coin: string): Promise<{ bid: s
 export function wireDecimal(d: string): string {
   return d.includes('.') ? d.replace(/\.?0+$/, '') : d;
 }
+
+/** The oid of the first status when it rests; throws with the answer otherwise. */
+export function restingOid(a: ExchangeAnswer): number {
+  const st = a.status === 'ok' ? a.response.data?.statuses?.[0] : undefined;
+  const oid = (st as { resting?: { oid?: unknown } } | undefined)?.resting?.oid;
+  if (typeof oid !== 'number') throw new Error(`not resting: ${JSON.stringify(a)}`);
+  return oid;
+}
