@@ -8,7 +8,8 @@ export {
   type RunConsumerOptions,
   runConsumer,
 } from './consumer.js';
-export { BusError, ConcurrencyError, PoisonMessageError } from './errors.js';
+export { buildDeadLetter, type DeadLetterInput, MAX_DEAD_LETTER_PAYLOAD_CHARS } from './dead-letter.js';
+export { BusError, ConcurrencyError, PayloadTooLargeError, PoisonMessageError } from './errors.js';
 export {
   type AppendOptions,
   type AppendResult,
