@@ -14,6 +14,7 @@ import {
 } from '@nats-io/jetstream';
 import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node';
 import type { z } from 'zod';
+import { buildDeadLetter } from './dead-letter.js';
 import { BusError } from './errors.js';
 import { type Logger, silentLogger } from './log.js';
 import {
@@ -88,7 +89,6 @@ export interface ConsumerRunner {
 }
 
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
-const lossyUtf8 = new TextDecoder('utf-8');
 
 /** The durable pull consumer config the runner asks for. Pure. */
 export function durableConfig(opts: {
@@ -178,19 +178,17 @@ export async function runConsumer<S extends z.ZodType>(opts: RunConsumerOptions<
     reason: DeadLetterReason,
     problems: readonly string[],
   ): Promise<void> => {
-    const record: DeadLetter = {
-      type: 'deadLetter',
-      v: 1,
+    const record = buildDeadLetter({
       service: opts.service ?? durable,
       reason,
-      problems: [...problems],
+      problems,
       source: m.subject,
-      payload: truncate(lossyUtf8.decode(m.data)),
+      payload: m.data,
       streamSeq: m.info.streamSequence,
       deliveryCount: m.info.deliveryCount,
       consumer: durable,
       atMs: now(),
-    };
+    });
     await dlqPublish(js, opts.dlqSubject, record);
   };
 
@@ -347,12 +345,6 @@ export async function runConsumer<S extends z.ZodType>(opts: RunConsumerOptions<
 function nak(m: JsMsg, delayMs: number): void {
   if (delayMs > 0) m.nak(delayMs);
   else m.nak();
-}
-
-// contract: DLQ payloads are kept verbatim up to 64 KiB
-const MAX_PAYLOAD_CHARS = 64 * 1024;
-function truncate(text: string): string {
-  return text.length > MAX_PAYLOAD_CHARS ? text.slice(0, MAX_PAYLOAD_CHARS) : text;
 }
 
 async function dlqPublish(js: JetStreamClient, subject: string, record: DeadLetter): Promise<void> {

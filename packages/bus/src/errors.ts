@@ -98,3 +98,18 @@ export class PoisonMessageError extends BusError {
     this.problems = problems;
   }
 }
+
+/**
+ * An event larger than the server's max_payload (headers included): nothing was sent. Retrying
+ * cannot help, so the caller dead-letters it instead of counting a publish failure.
+ */
+export class PayloadTooLargeError extends BusError {
+  override name = 'PayloadTooLargeError';
+  constructor(
+    readonly subject: string,
+    readonly bytes: number,
+    readonly maxPayload: number,
+  ) {
+    super(`event for ${subject} is ${bytes} bytes, over the server's max_payload of ${maxPayload}`);
+  }
+}

@@ -8,12 +8,14 @@ export {
   type RunConsumerOptions,
   runConsumer,
 } from './consumer.js';
+export { buildDeadLetter, type DeadLetterInput, MAX_DEAD_LETTER_PAYLOAD_CHARS } from './dead-letter.js';
 export {
   AtomicBatchError,
   type AtomicBatchRejection,
   BusError,
   ConcurrencyError,
   FencedError,
+  PayloadTooLargeError,
   PoisonMessageError,
 } from './errors.js';
 export {

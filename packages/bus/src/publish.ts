@@ -2,7 +2,7 @@ import { parse } from '@hyperflow/contracts';
 import { type JetStreamClient, jetstream } from '@nats-io/jetstream';
 import { createInbox, headers, type Msg, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import type { z } from 'zod';
-import { BusError } from './errors.js';
+import { BusError, PayloadTooLargeError } from './errors.js';
 import { type Logger, silentLogger } from './log.js';
 
 const encoder = new TextEncoder();
@@ -49,6 +49,7 @@ export function createPublisher(nc: NatsConnection, opts: PublisherOptions = {})
   return {
     async publish(subject, schema, event, p) {
       const data = encodeEvent(schema, event, `event for ${subject}`);
+      checkSize(nc, subject, data, p.msgId, p.headers);
       return publishBytes(js, subject, data, p.msgId, p.headers, p.timeoutMs ?? opts.timeoutMs);
     },
   };
@@ -250,6 +251,7 @@ export function createFastPublisher(nc: NatsConnection, opts: FastPublisherOptio
   return {
     async publish(subject, schema, event, p) {
       const data = encodeEvent(schema, event, `event for ${subject}`);
+      checkSize(nc, subject, data, p.msgId, p.headers);
       while (pending.size >= maxInFlight) {
         // the window is full: what waits for the end of the turn would only delay the acks
         if (outbox.length > 0) sendOutbox();
@@ -289,6 +291,29 @@ export function createFastPublisher(nc: NatsConnection, opts: FastPublisherOptio
     },
     stats,
   };
+}
+
+/** the headers the publishers add (`Nats-Msg-Id`) and the protocol's header framing, at most */
+const HEADER_SLACK = 4096;
+
+/**
+ * Refuses an event the server would refuse (max_payload counts headers too), before it is sent:
+ * the connection would throw inside a later flush, where the caller has already been told "sent".
+ */
+function checkSize(
+  nc: NatsConnection,
+  subject: string,
+  data: Uint8Array,
+  msgId: string,
+  extra: MsgHdrs | undefined,
+): void {
+  const max = nc.info?.max_payload;
+  if (max === undefined || data.length + HEADER_SLACK <= max) return;
+  // the wire form: `NATS/1.0\r\n`, one `key: value\r\n` per value, a blank line
+  let text = `NATS/1.0\r\nNats-Msg-Id: ${msgId}\r\n\r\n`;
+  for (const [k, vs] of extra ?? []) for (const v of vs) if (k !== 'Nats-Msg-Id') text += `${k}: ${v}\r\n`;
+  const bytes = data.length + encoder.encode(text).length;
+  if (bytes > max) throw new PayloadTooLargeError(subject, bytes, max);
 }
 
 type AckReading =

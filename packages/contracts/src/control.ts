@@ -53,6 +53,15 @@ export const DeadLetter = z.object({
   source: z.string(),
   /** the original payload, verbatim (truncated past 64 KiB) */
   payload: z.string(),
+  /** SHA-256 (hex) of the whole original payload's UTF-8 bytes, so a truncated one stays identifiable */
+  payloadSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+  /** UTF-8 bytes of the whole original payload */
+  payloadBytes: z.number().int().nonnegative().optional(),
+  /** position of the bad item in its frame or batch, when only that item was refused */
+  index: z.number().int().nonnegative().optional(),
   streamSeq: z.number().int().nonnegative().optional(),
   deliveryCount: z.number().int().nonnegative().optional(),
   consumer: z.string().optional(),

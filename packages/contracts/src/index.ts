@@ -33,6 +33,7 @@ export {
   TimeInForce,
 } from './execution.js';
 export { FeedGapDetected, FeedHealthChanged, FeedSubscription, HealthEvent } from './health.js';
+export { DEFAULT_JSON_LIMITS, type JsonLimits, jsonBoundsProblem } from './json-bounds.js';
 export {
   AssetCtxEvent,
   BboEvent,
@@ -43,7 +44,7 @@ export {
   MidsEvent,
   TradeEvent,
 } from './market.js';
-export { ContractError, parse, parseJson } from './parse.js';
+export { ContractError, parse, parseBoundedJson, parseJson } from './parse.js';
 export { SignalCause, SignalEmitted } from './signal.js';
 export {
   buckets,

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { DEFAULT_JSON_LIMITS, type JsonLimits, jsonBoundsProblem } from './json-bounds.js';
 
 /** The contracts package's one error: a value failed a contract (a schema, a subject, a coin name). */
 export class ContractError extends Error {
@@ -25,17 +26,31 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown, what = 'me
   throw new ContractError(`invalid ${what}`, problems, { cause: result.error });
 }
 
-/** Parses JSON bytes/text then validates; malformed JSON is a ContractError too. */
+/**
+ * Parses JSON bytes/text within the default size and depth bounds, then validates; malformed or
+ * out-of-bounds JSON is a ContractError too.
+ */
 export function parseJson<S extends z.ZodType>(
   schema: S,
   data: Uint8Array | string,
   what = 'message',
 ): z.output<S> {
-  let value: unknown;
+  const text = typeof data === 'string' ? data : new TextDecoder().decode(data);
+  return parse(schema, parseBoundedJson(text, DEFAULT_JSON_LIMITS, what), what);
+}
+
+/** JSON.parse within `limits`; a ContractError (naming the bound or the syntax error) otherwise. */
+export function parseBoundedJson(
+  text: string,
+  limits: JsonLimits = DEFAULT_JSON_LIMITS,
+  what = 'message',
+): unknown {
+  const problem = jsonBoundsProblem(text, limits);
+  if (problem !== undefined)
+    throw new ContractError(`invalid ${what}: out of bounds`, [`(root): ${problem}`]);
   try {
-    value = JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data));
+    return JSON.parse(text) as unknown;
   } catch (err) {
     throw new ContractError(`invalid ${what}: not JSON`, [(err as Error).message], { cause: err });
   }
-  return parse(schema, value, what);
 }

@@ -40,6 +40,7 @@ export {
   type WsPostRequest,
   type WsPostResponse,
 } from './ws/client.js';
+export { WS_FRAME_LIMITS } from './ws/envelope.js';
 export { CapExceededError, type VenueCap, WsError, type WsErrorCode } from './ws/errors.js';
 export {
   type PoolConnection,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createPublisher, provision } from '@hyperflow/bus';
 import {
   DeadLetter,
@@ -8,7 +9,7 @@ import {
   type Subjects,
   subjects,
 } from '@hyperflow/contracts';
-import { loadConfig } from '@hyperflow/service';
+import { createMetrics, loadConfig, type Metrics } from '@hyperflow/service';
 import { waitFor as kitWaitFor, testScope } from '@hyperflow/testkit';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
@@ -89,7 +90,7 @@ afterEach(async () => {
   await nc.close();
 });
 
-async function start(env: Record<string, string> = {}): Promise<RunningIngestor> {
+async function start(env: Record<string, string> = {}, metrics?: Metrics): Promise<RunningIngestor> {
   const config = loadConfig(IngestorConfig, {
     NATS_URL: inject('natsUrl'),
     HL_WS_URL: venue.wsUrl,
@@ -103,7 +104,7 @@ async function start(env: Record<string, string> = {}): Promise<RunningIngestor>
     INSTANCE_ID: 'ing-a',
     ...env,
   });
-  const r = await startIngestor({ config, nc, log: silentLogger });
+  const r = await startIngestor({ config, nc, log: silentLogger, ...(metrics ? { metrics } : {}) });
   running.push(r);
   return r;
 }
@@ -229,6 +230,99 @@ describe('ingestor against a loopback venue and a real nats-server', () => {
     expect(letters.find((l) => l.reason === 'schema')?.payload).toContain('bad1');
     await waitFor(() => market().some((m) => m.event.id.endsWith(':7')), 'the good trade');
     expect(r.ingestor.isReady).toBe(true);
+  });
+
+  const letters = () =>
+    seen.filter((m) => m.subject === subj.dlq('ingestor')).map((m) => parseJson(DeadLetter, m.data));
+  const counter = async (m: Metrics, name: string): Promise<Record<string, number>> => {
+    const out: Record<string, number> = {};
+    for (const v of (await m.registry.getSingleMetric(name)?.get())?.values ?? []) {
+      out[Object.values(v.labels).join(',')] = v.value;
+    }
+    return out;
+  };
+
+  it('a frame nested 10 000 levels deep is dead-lettered with the hash of the whole, and the trades after it flow', async () => {
+    const r = await start({ CHANNELS: 'trades' });
+    await venue.subscribed(1);
+    await waitFor(() => r.ingestor.isReady, 'ready');
+    const deep = `{"channel":"trades","data":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
+    venue.push(deep);
+    venue.data('trades', [frames.trade('BTC', 11, Date.now())]);
+    await waitFor(() => market().some((m) => m.event.id.endsWith(':11')), 'the trade after it');
+    await waitFor(() => letters().length === 1, 'one dead letter');
+    const [letter] = letters();
+    expect(letter).toMatchObject({ reason: 'outOfBounds', payloadBytes: deep.length });
+    expect(letter?.payloadSha256).toBe(createHash('sha256').update(deep).digest('hex'));
+    expect(letter?.problems.join()).toMatch(/nested deeper than/);
+  });
+
+  it('one malformed trade in a frame: the good trades are published, only the bad one is dead-lettered, with its index', async () => {
+    const r = await start({ CHANNELS: 'trades' });
+    await venue.subscribed(1);
+    await waitFor(() => r.ingestor.isReady, 'ready');
+    const t = Date.now();
+    venue.data('trades', [
+      frames.trade('BTC', 21, t),
+      { ...frames.trade('BTC', 22, t), px: 'NaN' },
+      frames.trade('BTC', 23, t),
+    ]);
+    await waitFor(() => market().length === 2 && letters().length === 1, 'two trades and one dead letter');
+    expect(market().map((m) => m.event.id.split(':').at(-1))).toEqual(['21', '23']);
+    expect(letters()[0]).toMatchObject({ reason: 'schema', index: 1, source: 'ws:trades' });
+    expect(letters()[0]?.payload).toContain('"tid":22');
+  });
+
+  it('schema-valid but absurd trades (size 0, 200 digits, a coin never subscribed) are dead-lettered and counted, not published', async () => {
+    const metrics = createMetrics({ service: 'ingestor-test' });
+    const r = await start({ CHANNELS: 'trades' }, metrics);
+    await venue.subscribed(1);
+    await waitFor(() => r.ingestor.isReady, 'ready');
+    const t = Date.now();
+    venue.data('trades', [
+      { ...frames.trade('BTC', 31, t), sz: '0' },
+      { ...frames.trade('BTC', 32, t), px: '9'.repeat(200) },
+      { ...frames.trade('BTC', 33, t), sz: `0.${'1'.repeat(200)}` },
+      frames.trade('ETH', 34, t),
+      frames.trade('BTC', 35, t),
+    ]);
+    await waitFor(() => letters().length === 4 && market().length === 1, 'four dead letters, one trade');
+    expect(market()[0]?.event.id).toMatch(/:35$/);
+    expect(letters().map((l) => l.reason)).toEqual([
+      'nonPositive',
+      'precision',
+      'precision',
+      'unsubscribedCoin',
+    ]);
+    expect(await counter(metrics, 'ingestor_dead_letters_total')).toEqual({
+      nonPositive: 1,
+      precision: 2,
+      unsubscribedCoin: 1,
+    });
+  });
+
+  it('an event over the NATS max payload is dead-lettered (truncated, hashed) and never counted as published', async () => {
+    const metrics = createMetrics({ service: 'ingestor-test' });
+    const r = await start({ CHANNELS: 'trades' }, metrics);
+    await venue.subscribed(1);
+    await waitFor(() => r.ingestor.isReady, 'ready');
+    const maxPayload = nc.info?.max_payload ?? 0;
+    expect(maxPayload).toBeGreaterThan(0);
+    const t = Date.now();
+    venue.data('trades', [{ ...frames.trade('BTC', 41, t), hash: `0x${'a'.repeat(maxPayload)}` }]);
+    venue.data('trades', [frames.trade('BTC', 42, t)]);
+    await waitFor(
+      () => market().length === 1 && letters().length === 1,
+      'the next trade and one dead letter',
+    );
+    await r.bus.flush();
+    const [letter] = letters();
+    expect(letter?.reason).toBe('oversize');
+    expect(letter?.payloadBytes).toBeGreaterThan(maxPayload);
+    expect(letter?.payload.length).toBe(64 * KIB);
+    expect(await counter(metrics, 'ingestor_events_published_total')).toEqual({ 'trade,ws': 1 });
+    expect(await counter(metrics, 'ingestor_publish_failures_total')).toEqual({});
+    expect(await streamCount('MARKET', `${root}.sim.md.trade.>`)).toBe(1);
   });
 
   it('two replicas over the same coins put each event in the stream once', async () => {

@@ -1,7 +1,15 @@
 import { EventEmitter } from 'node:events';
+import { jsonBoundsProblem } from '@hyperflow/contracts';
 import WebSocket from 'ws';
 import { type BackoffOptions, backoffDelayMs } from './backoff.js';
-import { Envelope, ErrorData, GREETING, PostResponseData, SubscriptionResponseData } from './envelope.js';
+import {
+  Envelope,
+  ErrorData,
+  GREETING,
+  PostResponseData,
+  SubscriptionResponseData,
+  WS_FRAME_LIMITS,
+} from './envelope.js';
 import { CapExceededError, WsError } from './errors.js';
 import {
   type Clock,
@@ -492,6 +500,14 @@ export class WsClient extends EventEmitter<WsClientEvents> {
 
   private onMessage(raw: WebSocket.RawData, isBinary: boolean): void {
     const text = isBinary ? '' : raw.toString();
+    const outOfBounds = jsonBoundsProblem(text, WS_FRAME_LIMITS);
+    if (outOfBounds !== undefined) {
+      // refused before JSON.parse builds it: the whole text goes with the error, for a dead letter
+      this.emitError(
+        new WsError('protocol', `frame out of bounds (${outOfBounds}): ${text.slice(0, 200)}`, text),
+      );
+      return;
+    }
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -501,12 +517,12 @@ export class WsClient extends EventEmitter<WsClientEvents> {
         this.log.debug({ url: this.url }, 'greeting');
         return;
       }
-      this.emitError(new WsError('protocol', `non-JSON frame: ${text.slice(0, 200)}`));
+      this.emitError(new WsError('protocol', `non-JSON frame: ${text.slice(0, 200)}`, text));
       return;
     }
     const envelope = Envelope.safeParse(value);
     if (!envelope.success) {
-      this.emitError(new WsError('protocol', `frame without channel: ${text.slice(0, 200)}`));
+      this.emitError(new WsError('protocol', `frame without channel: ${text.slice(0, 200)}`, text));
       return;
     }
     const { channel, data } = envelope.data;

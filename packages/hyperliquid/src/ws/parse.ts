@@ -35,9 +35,11 @@ import type {
   Side,
   TradeEvent,
 } from '@hyperflow/contracts';
+import { jsonBoundsProblem } from '@hyperflow/contracts';
 import type { z } from 'zod';
 import { normalizeDecimal, numberToDecimal } from '../assets/decimal.js';
 import { HyperliquidError } from '../errors.js';
+import { WS_FRAME_LIMITS } from './envelope.js';
 import {
   ErrorFrame,
   GREETING_TEXT,
@@ -53,7 +55,7 @@ import {
   WsAllMids,
   WsBbo,
   WsBook,
-  type WsCandle,
+  WsCandle,
   WsCandleData,
   WsFill,
   type WsLevel,
@@ -163,23 +165,61 @@ export function tradeId(net: Net, coin: string, time: number, tid: number): stri
   return `trade:${net}:${coin}:${time}:${tid}`;
 }
 
+const trade = (t: WsTrade, ctx: ParseContext): TradeEvent => ({
+  type: 'trade',
+  v: 1,
+  net: ctx.net,
+  id: tradeId(ctx.net, t.coin, t.time, t.tid),
+  coin: t.coin,
+  side: side(t.side),
+  px: t.px,
+  sz: t.sz,
+  tid: t.tid,
+  hash: t.hash,
+  ...(t.users ? { users: t.users } : {}),
+  exchTsMs: t.time,
+  recvTsMs: ctx.recvTsMs,
+});
+
 /** trades data (an array, possibly empty) or `/info` recentTrades → TradeEvent[] */
 export function parseTrades(data: unknown, ctx: ParseContext): TradeEvent[] {
-  return validate(WsTrade.array(), data, 'trades').map((t) => ({
-    type: 'trade',
-    v: 1,
-    net: ctx.net,
-    id: tradeId(ctx.net, t.coin, t.time, t.tid),
-    coin: t.coin,
-    side: side(t.side),
-    px: t.px,
-    sz: t.sz,
-    tid: t.tid,
-    hash: t.hash,
-    ...(t.users ? { users: t.users } : {}),
-    exchTsMs: t.time,
-    recvTsMs: ctx.recvTsMs,
-  }));
+  return validate(WsTrade.array(), data, 'trades').map((t) => trade(t, ctx));
+}
+
+/** An item of an array frame that failed validation, by its position in the frame. */
+export interface RejectedItem {
+  readonly index: number;
+  readonly problems: readonly string[];
+}
+
+/** What an array frame holds: the valid items as events, the others by index. */
+export interface ParsedItems<E> {
+  readonly events: E[];
+  readonly rejected: RejectedItem[];
+}
+
+/** Each item on its own: one malformed item costs that item, not the frame. Not an array: WireError. */
+function items<W, E>(schema: z.ZodType<W>, data: unknown, what: string, map: (w: W) => E): ParsedItems<E> {
+  if (!Array.isArray(data)) throw new WireError(`invalid ${what}`, ['(root): expected an array']);
+  const events: E[] = [];
+  const rejected: RejectedItem[] = [];
+  data.forEach((item: unknown, index) => {
+    try {
+      events.push(map(validate(schema, item, what)));
+    } catch (err) {
+      if (!(err instanceof WireError)) throw err;
+      rejected.push({
+        index,
+        problems: (err.problems.length > 0 ? err.problems : [err.message]).map((p) => `${index}.${p}`),
+      });
+    }
+  });
+  return { events, rejected };
+}
+
+/** trades data, item by item (the WS path: a bad trade must not take its neighbours down) */
+export function parseTradeItems(data: unknown, ctx: ParseContext): ParsedItems<TradeEvent> {
+  return items(WsTrade, data, 'trades', (t) => trade(t, ctx));
 }
 
 function aggregationKey(agg: BookAggregation): string {
@@ -263,6 +303,12 @@ function candle(c: WsCandle, ctx: ParseContext): CandleEvent {
 export function parseCandles(data: unknown, ctx: ParseContext): CandleEvent[] {
   const d = validate(WsCandleData, data, 'candle');
   return (Array.isArray(d) ? d : [d]).map((c) => candle(c, ctx));
+}
+
+/** candle data item by item when it is an array (one bad candle costs that candle), else as one */
+export function parseCandleItems(data: unknown, ctx: ParseContext): ParsedItems<CandleEvent> {
+  if (!Array.isArray(data)) return { events: parseCandles(data, ctx), rejected: [] };
+  return items(WsCandle, data, 'candle', (c) => candle(c, ctx));
 }
 
 function optional<K extends string>(key: K, v: WireDecimal | null | undefined): { [P in K]?: string } {
@@ -489,6 +535,8 @@ const KNOWN_CHANNELS: ReadonlySet<string> = new Set(WS_CHANNELS);
  * non-JSON or malformed frame, UnknownChannelError on a channel this package does not handle.
  */
 export function parseFrame(text: string, ctx: FrameContext): ParsedFrame {
+  const outOfBounds = jsonBoundsProblem(text, WS_FRAME_LIMITS);
+  if (outOfBounds !== undefined) throw new WireError('frame out of bounds', [outOfBounds]);
   let raw: unknown;
   try {
     raw = JSON.parse(text);

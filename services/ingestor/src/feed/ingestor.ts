@@ -1,6 +1,5 @@
 import {
   ContractError,
-  type DeadLetter,
   type FeedGapDetected,
   type FeedHealthChanged,
   type FeedSubscription,
@@ -12,10 +11,12 @@ import {
 import { type BackfillResult, backfill, backfillable, type GapWindow } from '../backfill/backfill.js';
 import type { RestSource } from '../backfill/rest.js';
 import type { PlannedSubscription } from '../config/plan.js';
+import { EventTooLargeError } from '../errors.js';
 import type { Clock, Logger, TimerHandle, Timers } from '../ports.js';
 import { LogLimiter } from '../publish/log-limiter.js';
 import { RecentIds } from '../publish/recent-ids.js';
 import { normalizeFrame, subjectOf } from './normalize.js';
+import { type SubscribedCoins, sanityProblem, subscribedCoins } from './sanity.js';
 
 /** The venue connection as the ingestor needs it (the venue package's WsClient, adapted). */
 export interface FeedSource {
@@ -23,13 +24,32 @@ export interface FeedSource {
   subscribe(venue: PlannedSubscription['venue'], opts: { staleAfterMs?: number }): Promise<string>;
 }
 
+/**
+ * A bad input as the core knows it; the sink makes the DeadLetter of it (payload cut to 64 KiB,
+ * with the hash of the whole), which never throws.
+ */
+export interface DeadLetterDraft {
+  readonly service: string;
+  readonly reason: string;
+  readonly problems: readonly string[];
+  readonly source: string;
+  /** the whole original text */
+  readonly payload: string;
+  /** the item's position in its frame, when only that item is refused */
+  readonly index?: number;
+  readonly atMs: number;
+}
+
 /** The bus as the ingestor needs it. */
 export interface EventSink {
-  /** Market data, pipelined: resolves once in flight; rejects (ContractError) for an invalid event. */
+  /**
+   * Market data, pipelined: resolves once in flight; rejects with ContractError for an invalid
+   * event and EventTooLargeError for one over the bus's max payload (nothing sent in either case).
+   */
   market(subject: string, event: MarketEvent): Promise<void>;
   /** Health events and gap markers: low volume, awaited. */
   health(subject: string, event: HealthEvent): Promise<void>;
-  deadLetter(subject: string, event: DeadLetter, msgId: string): Promise<void>;
+  deadLetter(subject: string, draft: DeadLetterDraft, msgId: string): Promise<void>;
 }
 
 /** Optional raw-frame recording. */
@@ -112,8 +132,8 @@ interface Overflow {
   all: boolean;
 }
 
-/** venue frame payloads kept in a dead letter at most this long (contract: truncated past 64 KiB) */
-const MAX_PAYLOAD = 64 * 1024;
+/** of a payload the dead letter's log line shows this much (the record keeps 64 KiB) */
+const LOGGED_PAYLOAD = 500;
 
 interface SubState {
   readonly plan: PlannedSubscription;
@@ -142,6 +162,7 @@ export class Ingestor {
   private readonly subs: SubState[];
   private readonly byKey = new Map<string, SubState>();
   private readonly recent: RecentIds;
+  private readonly subscribed: SubscribedCoins;
   private readonly logLimiter = new LogLimiter(60_000);
   private readonly metrics: IngestorMetrics;
   private connected = false;
@@ -163,6 +184,7 @@ export class Ingestor {
   constructor(private readonly o: IngestorOptions) {
     this.metrics = o.metrics ?? noopMetrics;
     this.recent = new RecentIds(o.recentIdCapacity ?? 100_000);
+    this.subscribed = subscribedCoins(o.plan);
     this.maxPublishQueue = o.maxPublishQueue ?? 50_000;
     if (!Number.isInteger(this.maxPublishQueue) || this.maxPublishQueue < 1) {
       throw new RangeError(`maxPublishQueue must be >= 1: ${this.maxPublishQueue}`);
@@ -335,6 +357,16 @@ export class Ingestor {
       );
       return;
     }
+    // the good items of a frame go out; each bad one is dead-lettered alone, with its index
+    for (const r of result.rejected) {
+      this.deadLetter(
+        'schema',
+        r.problems,
+        `ws:${channel}`,
+        () => JSON.stringify((data as readonly unknown[])[r.index]),
+        r.index,
+      );
+    }
     if (result.events.length > 0) void this.publishEvents(result.events, 'ws', s);
   }
 
@@ -410,6 +442,12 @@ export class Ingestor {
 
   private async publishBatch(events: readonly MarketEvent[], source: EventSource): Promise<void> {
     for (const e of events) {
+      // what the schema lets through but no market has: a zero size, 200 digits, a coin never asked for
+      const insane = sanityProblem(e, this.subscribed);
+      if (insane !== undefined) {
+        this.deadLetter(insane.reason, insane.problems, `${source}:${e.type}`, () => JSON.stringify(e));
+        continue;
+      }
       if (!this.recent.add(e.id)) {
         this.metrics.duplicateSkipped(source);
         continue;
@@ -421,6 +459,8 @@ export class Ingestor {
         this.recent.delete(e.id);
         if (err instanceof ContractError) {
           this.deadLetter('contract', [...err.problems], `${source}:${e.type}`, () => JSON.stringify(e));
+        } else if (err instanceof EventTooLargeError) {
+          this.deadLetter('oversize', [err.message], `${source}:${e.type}`, () => JSON.stringify(e));
         } else {
           this.metrics.publishFailed('market');
           this.logLimited('publish', { err, id: e.id }, 'market publish failed');
@@ -499,35 +539,48 @@ export class Ingestor {
     }
   }
 
+  /**
+   * Counts, logs (rate-limited) and dead-letters one bad input. Never throws: `payload` may fail to
+   * serialize (cycles, depth), and then the record says so instead.
+   */
   private deadLetter(
     reason: string,
     problems: readonly string[],
     source: string,
     payload: () => string,
+    index?: number,
   ): void {
     this.metrics.deadLetter(reason);
-    const now = this.o.clock.now();
-    let text = payload();
-    if (text.length > MAX_PAYLOAD) text = text.slice(0, MAX_PAYLOAD);
+    let text: string;
+    try {
+      text = payload();
+    } catch (err) {
+      text = `<unserializable payload: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}>`;
+    }
     this.logLimited(
       `dlq:${reason}`,
-      { reason, source, problems: problems.slice(0, 5), payload: text.slice(0, 500) },
+      { reason, source, index, problems: problems.slice(0, 5), payload: text.slice(0, LOGGED_PAYLOAD) },
       'bad frame sent to the DLQ',
     );
-    const event: DeadLetter = {
-      type: 'deadLetter',
-      v: 1,
+    const draft: DeadLetterDraft = {
       service: 'ingestor',
       reason,
-      problems: [...problems],
+      problems,
       source,
       payload: text,
-      atMs: Math.floor(now),
+      ...(index === undefined ? {} : { index }),
+      atMs: Math.floor(this.o.clock.now()),
     };
     // unique per process run: every bad frame is its own dead letter, even when two are identical
     const msgId = `dlq:${this.o.instance}:${this.startedAtMs}:${++this.seq}`;
+    let sent: Promise<void>;
+    try {
+      sent = this.o.sink.deadLetter(this.o.subjects.dlq('ingestor'), draft, msgId);
+    } catch (err) {
+      sent = Promise.reject(err);
+    }
     this.track(
-      this.o.sink.deadLetter(this.o.subjects.dlq('ingestor'), event, msgId).catch((err: unknown) => {
+      sent.catch((err: unknown) => {
         this.metrics.publishFailed('dlq');
         this.logLimited('dlq-publish', { err }, 'dead letter publish failed');
       }),

@@ -9,9 +9,10 @@ import {
   parseActiveSpotAssetCtx,
   parseBbo,
   parseBook,
-  parseCandles,
+  parseCandleItems,
   parseMids,
-  parseTrades,
+  parseTradeItems,
+  type RejectedItem,
   WireError,
 } from '@hyperflow/hyperliquid';
 
@@ -24,7 +25,12 @@ export interface NormalizeContext {
 }
 
 export type NormalizeResult =
-  | { readonly ok: true; readonly events: readonly MarketEvent[] }
+  | {
+      readonly ok: true;
+      readonly events: readonly MarketEvent[];
+      /** items of an array frame that failed validation: only these are lost, by index */
+      readonly rejected: readonly RejectedItem[];
+    }
   | {
       readonly ok: false;
       /** `schema`: a known channel whose data failed validation; `unknownChannel`: not ours */
@@ -32,26 +38,31 @@ export type NormalizeResult =
       readonly problems: readonly string[];
     };
 
-/** Validates one WS data frame and normalizes it. Never throws on bad venue data: it says why. */
+const one = (event: MarketEvent): NormalizeResult => ({ ok: true, events: [event], rejected: [] });
+
+/**
+ * Validates one WS data frame and normalizes it. Never throws on bad venue data: it says why.
+ * Array frames (trades, candles) are validated item by item.
+ */
 export function normalizeFrame(channel: string, data: unknown, ctx: NormalizeContext): NormalizeResult {
   try {
     switch (channel) {
       case 'trades':
         // venue: an array, possibly empty (API reference 8.8)
-        return { ok: true, events: parseTrades(data, ctx) };
+        return { ok: true, ...parseTradeItems(data, ctx) };
       case 'l2Book':
-        return { ok: true, events: [parseBook(data, ctx, ctx.book)] };
+        return one(parseBook(data, ctx, ctx.book));
       case 'bbo':
-        return { ok: true, events: [parseBbo(data, ctx)] };
+        return one(parseBbo(data, ctx));
       case 'candle':
-        return { ok: true, events: parseCandles(data, ctx) };
+        return { ok: true, ...parseCandleItems(data, ctx) };
       case 'activeAssetCtx':
-        return { ok: true, events: [parseActiveAssetCtx(data, ctx)] };
+        return one(parseActiveAssetCtx(data, ctx));
       // venue: the answer to an activeAssetCtx subscription for a spot coin (8.7)
       case 'activeSpotAssetCtx':
-        return { ok: true, events: [parseActiveSpotAssetCtx(data, ctx)] };
+        return one(parseActiveSpotAssetCtx(data, ctx));
       case 'allMids':
-        return { ok: true, events: [parseMids(data, ctx)] };
+        return one(parseMids(data, ctx));
       default:
         return { ok: false, reason: 'unknownChannel', problems: [`channel ${JSON.stringify(channel)}`] };
     }

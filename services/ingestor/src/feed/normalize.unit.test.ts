@@ -85,10 +85,26 @@ describe('normalizeFrame', () => {
   });
 
   it('a malformed frame is a schema failure naming the field; an unknown channel is said so', () => {
-    const bad = normalizeFrame('trades', [{ ...frames.trade('BTC', 1, 1), px: 'abc' }], ctx);
-    expect(bad).toMatchObject({ ok: false, reason: 'schema' });
-    expect(!bad.ok && bad.problems.join()).toMatch(/0\.px/);
+    expect(normalizeFrame('trades', { not: 'an array' }, ctx)).toMatchObject({ ok: false, reason: 'schema' });
     expect(normalizeFrame('l2Book', 'nope', ctx)).toMatchObject({ ok: false, reason: 'schema' });
     expect(normalizeFrame('webData3', {}, ctx)).toMatchObject({ ok: false, reason: 'unknownChannel' });
+  });
+
+  it('array frames are validated item by item: the bad items are named by index, the good ones kept', () => {
+    const r = normalizeFrame(
+      'trades',
+      [frames.trade('BTC', 1, 1), { ...frames.trade('BTC', 2, 1), px: 'abc' }, frames.trade('BTC', 3, 1)],
+      ctx,
+    );
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.events.map((e) => e.id)).toEqual(['trade:sim:BTC:1:1', 'trade:sim:BTC:1:3']);
+    expect(r.rejected).toEqual([{ index: 1, problems: [expect.stringMatching(/^1\.px: /)] }]);
+    const c = normalizeFrame(
+      'candle',
+      [frames.candle('BTC', '1m', 0, 1), { ...frames.candle('BTC', '1m', 60_000, 1), i: '7m' }],
+      ctx,
+    );
+    expect(c.ok && [c.events.length, c.rejected.map((x) => x.index)]).toEqual([1, [1]]);
   });
 });

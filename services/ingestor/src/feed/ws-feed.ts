@@ -10,8 +10,9 @@ export function poolFeedSource(pool: WsPool): FeedSource {
 }
 
 /** Why a frame the WS client could not route is a dead letter (its `protocol` errors). */
-export function badFrameReason(message: string): 'invalidJson' | 'noChannel' | 'protocol' {
+export function badFrameReason(message: string): 'invalidJson' | 'noChannel' | 'outOfBounds' | 'protocol' {
   if (message.startsWith('non-JSON frame')) return 'invalidJson';
+  if (message.startsWith('frame out of bounds')) return 'outOfBounds';
   if (message.startsWith('frame without channel')) return 'noChannel';
   return 'protocol';
 }
@@ -36,9 +37,9 @@ export function attachFeed(pool: WsPool, ingestor: Ingestor, log: Logger): () =>
   }) => ingestor.onResubscribed(info);
   const onError = (err: Error) => {
     if (err instanceof WsError && err.code === 'protocol') {
-      // the client keeps the first 200 characters of the frame in its message
+      // the whole frame when the client kept it, else the first 200 characters in its message
       const colon = err.message.indexOf(': ');
-      const payload = colon >= 0 ? err.message.slice(colon + 2) : err.message;
+      const payload = err.venueMessage ?? (colon >= 0 ? err.message.slice(colon + 2) : err.message);
       ingestor.onBadFrame(badFrameReason(err.message), err.message.slice(0, 200), payload);
       return;
     }

@@ -1,6 +1,13 @@
-import { createFastPublisher, createPublisher, type FastPublisherStats } from '@hyperflow/bus';
+import {
+  buildDeadLetter,
+  createFastPublisher,
+  createPublisher,
+  type FastPublisherStats,
+  PayloadTooLargeError,
+} from '@hyperflow/bus';
 import { DeadLetter, HealthEvent, MarketEvent } from '@hyperflow/contracts';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { EventTooLargeError } from '../errors.js';
 import type { EventSink } from '../feed/ingestor.js';
 
 export interface BusSink {
@@ -26,11 +33,19 @@ export function busSink(
   const acked = createPublisher(nc);
   return {
     sink: {
-      market: (subject, event) => fast.publish(subject, MarketEvent, event, { msgId: event.id }),
+      market: async (subject, event) => {
+        try {
+          await fast.publish(subject, MarketEvent, event, { msgId: event.id });
+        } catch (err) {
+          if (err instanceof PayloadTooLargeError) throw new EventTooLargeError(err.message, { cause: err });
+          throw err;
+        }
+      },
       health: async (subject, event) => {
         await acked.publish(subject, HealthEvent, event, { msgId: event.id });
       },
-      deadLetter: (subject, event, msgId) => fast.publish(subject, DeadLetter, event, { msgId }),
+      deadLetter: (subject, draft, msgId) =>
+        fast.publish(subject, DeadLetter, buildDeadLetter(draft), { msgId }),
     },
     flush: () => fast.flush(),
     stats: () => fast.stats(),

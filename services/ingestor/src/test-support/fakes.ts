@@ -1,3 +1,4 @@
+import { buildDeadLetter } from '@hyperflow/bus';
 import type { DeadLetter, HealthEvent, MarketEvent } from '@hyperflow/contracts';
 import type { RestSource } from '../backfill/rest.js';
 import type { EventSink, FeedSource } from '../feed/ingestor.js';
@@ -68,8 +69,8 @@ export class RecordingSink implements EventSink {
     this.health = async (subject, event) => {
       this.healths.push({ subject, event });
     };
-    this.deadLetter = async (subject, event, msgId) => {
-      this.dead.push({ subject, event, msgId });
+    this.deadLetter = async (subject, draft, msgId) => {
+      this.dead.push({ subject, event: buildDeadLetter(draft), msgId });
     };
   }
 
