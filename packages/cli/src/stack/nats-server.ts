@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { generatePassword, serverPasswordEnv } from '@hyperflow/bus';
 import { CliError } from '../errors.js';
 
 /** The NATS users of infra/nats/nats.conf and the environment variable holding each password. */
@@ -10,6 +10,7 @@ export const NATS_USERS = {
   strategy: 'NATS_STRATEGY_PASSWORD',
   execution: 'NATS_EXECUTION_PASSWORD',
   operator: 'NATS_OPERATOR_PASSWORD',
+  provisioner: 'NATS_PROVISIONER_PASSWORD',
 } as const;
 export type NatsUser = keyof typeof NATS_USERS;
 
@@ -42,17 +43,19 @@ export async function startLocalNats(opts: { configFile: string; dataDir: string
   const bin = findNatsServer();
   if (!bin) throw new CliError(INSTALL_HINT);
   mkdirSync(opts.dataDir, { recursive: true });
-  // nats-server parses an env value as a config value: a password must read as a plain string token
-  const passwords = Object.fromEntries(
-    Object.keys(NATS_USERS).map((u) => [u, `p${randomBytes(18).toString('hex')}`]),
-  ) as Record<NatsUser, string>;
+  const passwords = Object.fromEntries(Object.keys(NATS_USERS).map((u) => [u, generatePassword()])) as Record<
+    NatsUser,
+    string
+  >;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NATS_SERVER_NAME: 'hyperflow-local',
     NATS_STORE_DIR: opts.dataDir,
+    // the server gets bcrypt hashes only (cost 10: a connect costs the server ~50 ms)
+    ...serverPasswordEnv(passwords, 10),
   };
-  for (const [user, name] of Object.entries(NATS_USERS)) env[name] = passwords[user as NatsUser];
-  const child = spawn(bin, ['-c', opts.configFile, '-a', '127.0.0.1', '-p', '-1', '-m', '-1'], {
+  // no monitoring listener for the local stack (-m 0); clients on loopback only
+  const child = spawn(bin, ['-c', opts.configFile, '-a', '127.0.0.1', '-p', '-1', '-m', '0'], {
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
