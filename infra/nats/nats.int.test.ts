@@ -1,20 +1,32 @@
 import { fileURLToPath } from 'node:url';
+import { inboxPrefixFor, serverPasswordEnv } from '@hyperflow/bus';
 import { type NatsHandle, startNatsBinary } from '@hyperflow/testkit';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const passwords = {
-  NATS_INGESTOR_PASSWORD: 'pw-ingestor',
-  NATS_STRATEGY_PASSWORD: 'pw-strategy',
-  NATS_EXECUTION_PASSWORD: 'pw-execution',
-  NATS_OPERATOR_PASSWORD: 'pw-operator',
+  NATS_INGESTOR_PASSWORD: 'pw-ingestor-0123456789',
+  NATS_STRATEGY_PASSWORD: 'pw-strategy-0123456789',
+  NATS_EXECUTION_PASSWORD: 'pw-execution-0123456789',
+  NATS_OPERATOR_PASSWORD: 'pw-operator-0123456789',
+  NATS_PROVISIONER_PASSWORD: 'pw-provisioner-0123456789',
 };
 
 let nats: NatsHandle;
 beforeAll(async () => {
   nats = await startNatsBinary({
     configFile: fileURLToPath(new URL('./nats.conf', import.meta.url)),
-    env: passwords,
+    // the server holds bcrypt hashes only
+    env: serverPasswordEnv(
+      {
+        ingestor: passwords.NATS_INGESTOR_PASSWORD,
+        strategy: passwords.NATS_STRATEGY_PASSWORD,
+        execution: passwords.NATS_EXECUTION_PASSWORD,
+        operator: passwords.NATS_OPERATOR_PASSWORD,
+        provisioner: passwords.NATS_PROVISIONER_PASSWORD,
+      },
+      4,
+    ),
   });
 });
 afterAll(() => nats?.stop());
@@ -59,7 +71,13 @@ describe('infra/nats/nats.conf: one user per service, publishing only its own su
 
   it('execution replicas can run the signer lease presence (leader answers, standby asks)', async () => {
     const subject = 'hl.lease.hl_leases.nonce.0xabc.holder';
-    const opts = { servers: nats.url, user: 'execution', pass: users.execution, reconnect: false };
+    const opts = {
+      servers: nats.url,
+      user: 'execution',
+      pass: users.execution,
+      inboxPrefix: inboxPrefixFor('execution'),
+      reconnect: false,
+    };
     const leader = await connect(opts);
     const standby = await connect(opts);
     leader.subscribe(subject, {

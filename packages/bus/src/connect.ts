@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/transport-node';
+import { inboxPrefixFor } from './access/nats-conf.js';
 import { BusError } from './errors.js';
 import { type Logger, silentLogger } from './log.js';
 
@@ -34,7 +35,8 @@ export async function connectBus(opts: BusConnectOptions): Promise<NatsConnectio
     nc = await connect({
       servers,
       name: opts.name,
-      ...(opts.user !== undefined ? { user: opts.user } : {}),
+      // replies and deliveries on the identity's own inboxes (the conf lets no one else read them)
+      ...(opts.user !== undefined ? { user: opts.user, inboxPrefix: inboxPrefixFor(opts.user) } : {}),
       ...(opts.pass !== undefined ? { pass: opts.pass } : {}),
       ...(opts.token !== undefined ? { token: opts.token } : {}),
       ...(credsFile !== undefined

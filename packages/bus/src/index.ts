@@ -1,3 +1,31 @@
+export {
+  BUCKET_NAMES,
+  type DurableGrant,
+  durablesFor,
+  IDENTITIES,
+  type Identity,
+  type KvGrant,
+  passwordEnv,
+  passwordHashEnv,
+  type ReadGrant,
+  STRATEGY_INSTANCES,
+  STREAM_NAMES,
+} from './access/identities.js';
+export { inboxPrefixFor, natsConf, type Permissions, permissionsOf } from './access/nats-conf.js';
+export {
+  DURABLE_DEFAULTS,
+  type DurableScope,
+  provisionDurables,
+  type VerifyOptions,
+  verifyProvisioned,
+} from './access/provisioning.js';
+export {
+  generatePassword,
+  placeholderProblem,
+  refusePlaceholder,
+  serverPasswordEnv,
+  serverPasswordValue,
+} from './access/secrets.js';
 export { type BusConnectOptions, connectBus } from './connect.js';
 export {
   type ConsumerRunner,

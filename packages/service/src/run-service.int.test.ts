@@ -44,6 +44,15 @@ describe('runService in a real process', () => {
     expect(f.logs).toEqual([]);
   });
 
+  it('refuses a placeholder credential from .env.example, naming the variable, not the value', async () => {
+    const f = start({ ...baseEnv, NATS_PASS: 'change-me-execution' });
+    const { code } = await f.exited;
+    expect(code).toBe(1);
+    expect(f.stderr()).toMatch(/NATS_PASS: is a placeholder value.*hyperflow setup/);
+    expect(f.stderr()).not.toContain('change-me-execution');
+    expect(f.logs).toEqual([]);
+  });
+
   it('serves /healthz, /readyz (503 until ready, then 200) and /metrics', async () => {
     const f = start(baseEnv);
     const base = await listening(f);

@@ -3,6 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
 import { envInt } from './config/env.js';
 import { type ConfigSchema, type Env, parseEnv } from './config/load-config.js';
+import { placeholderIssues } from './config/placeholders.js';
 import { ConfigError } from './errors.js';
 import { type HttpServer, startHttpServer } from './http/http-server.js';
 import { Readiness } from './http/readiness.js';
@@ -15,7 +16,8 @@ import { registerMicroService } from './micro/micro-service.js';
 /** Variables every service reads through the kit, beside its own schema. */
 export const KitConfig = z.object({
   HTTP_PORT: envInt({ min: 0, max: 65_535 }).default(8080),
-  HTTP_HOST: z.string().default('0.0.0.0'),
+  /** loopback unless the deployment says otherwise (compose and Kubernetes set 0.0.0.0 themselves) */
+  HTTP_HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: envInt({ min: 1 }).default(10_000),
 });
@@ -67,8 +69,13 @@ export async function runService<S extends ConfigSchema, N extends NatsConnectio
   const env = opts.env ?? process.env;
   const kit = parseEnv(KitConfig, env);
   const own = parseEnv(opts.configSchema, env);
-  if (!kit.ok || !own.ok) {
-    const err = new ConfigError([...(kit.ok ? [] : kit.issues), ...(own.ok ? [] : own.issues)]);
+  const placeholders = placeholderIssues(env);
+  if (!kit.ok || !own.ok || placeholders.length > 0) {
+    const err = new ConfigError([
+      ...(kit.ok ? [] : kit.issues),
+      ...(own.ok ? [] : own.issues),
+      ...placeholders,
+    ]);
     // Plain text, no stack: the message names the variables and never their values.
     process.stderr.write(`${opts.name}: ${scrubHexKeys(err.message)}\n`);
     process.exit(1);

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { connectBus, provision } from '@hyperflow/bus';
+import { connectBus } from '@hyperflow/bus';
 import { type Net, subjects } from '@hyperflow/contracts';
 import { type DemoWallet, demoWallet } from '../stack/demo-wallet.js';
 import { startLocalNats } from '../stack/nats-server.js';
+import { runProvisionStep } from '../stack/provision-step.js';
 import { clearSession, writeSession } from '../stack/session.js';
 import {
   pollReadiness,
@@ -143,12 +144,10 @@ export async function up(opts: UpOptions): Promise<number> {
       user: 'operator',
       pass: nats.passwords.operator,
     });
-    const provisioned = await provision(nc);
-    say(
-      `hyperflow: streams ${Object.values(provisioned.streams)
-        .map((s) => `${s.name}(${s.action})`)
-        .join(' ')}`,
-    );
+    for (const line of (
+      await runProvisionStep({ url: nats.url, password: nats.passwords.provisioner, net: opts.net })
+    ).split('\n'))
+      say(`hyperflow: ${line}`);
     const wallet = demoWallet(dataDir);
     say(`hyperflow: strategies ${opts.strategiesFile ?? 'tick-momentum demo (BTC, ETH)'}`);
     services = startServices(

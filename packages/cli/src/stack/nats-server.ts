@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { generatePassword, serverPasswordEnv } from '@hyperflow/bus';
 import { locateNatsServer, NatsLocalError } from '@hyperflow/nats-local';
 import { CliError } from '../errors.js';
 
@@ -10,6 +10,7 @@ export const NATS_USERS = {
   strategy: 'NATS_STRATEGY_PASSWORD',
   execution: 'NATS_EXECUTION_PASSWORD',
   operator: 'NATS_OPERATOR_PASSWORD',
+  provisioner: 'NATS_PROVISIONER_PASSWORD',
 } as const;
 export type NatsUser = keyof typeof NATS_USERS;
 
@@ -45,17 +46,19 @@ export async function startLocalNats(opts: {
 }): Promise<LocalNats> {
   const bin = findNatsServer(opts.repoRoot);
   mkdirSync(opts.dataDir, { recursive: true });
-  // nats-server parses an env value as a config value: a password must read as a plain string token
-  const passwords = Object.fromEntries(
-    Object.keys(NATS_USERS).map((u) => [u, `p${randomBytes(18).toString('hex')}`]),
-  ) as Record<NatsUser, string>;
+  const passwords = Object.fromEntries(Object.keys(NATS_USERS).map((u) => [u, generatePassword()])) as Record<
+    NatsUser,
+    string
+  >;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NATS_SERVER_NAME: 'hyperflow-local',
     NATS_STORE_DIR: opts.dataDir,
+    // the server gets bcrypt hashes only (cost 10: a connect costs the server ~50 ms)
+    ...serverPasswordEnv(passwords, 10),
   };
-  for (const [user, name] of Object.entries(NATS_USERS)) env[name] = passwords[user as NatsUser];
-  const child = spawn(bin, ['-c', opts.configFile, '-a', '127.0.0.1', '-p', '-1', '-m', '-1'], {
+  // no monitoring listener for the local stack (-m 0); clients on loopback only
+  const child = spawn(bin, ['-c', opts.configFile, '-a', '127.0.0.1', '-p', '-1', '-m', '0'], {
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -30,7 +30,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     server.once('error', (err) =>
       reject(new ServiceKitError(`http server: cannot listen on ${opts.port}`, { cause: err })),
     );
-    server.listen(opts.port, opts.host ?? '0.0.0.0', resolve);
+    server.listen(opts.port, opts.host ?? '127.0.0.1', resolve);
   });
   const port = (server.address() as AddressInfo).port;
   return {
