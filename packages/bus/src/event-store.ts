@@ -332,11 +332,13 @@ async function commitBatch(
     // no answer: the batch may or may not have committed; a retry with the same msgIds tells
     throw new BusError(`atomic append to ${subject} of ${payloads.length} events: no answer`, { cause: err });
   }
-  return readBatchAck(subject, reply);
+  return readBatchAck(subject, payloads.length, reply);
 }
 
-function readBatchAck(subject: string, reply: Msg | undefined): BatchAnswer {
-  let ack: { seq?: unknown; error?: { err_code?: unknown; description?: unknown } } | undefined;
+function readBatchAck(subject: string, n: number, reply: Msg | undefined): BatchAnswer {
+  let ack:
+    | { seq?: unknown; count?: unknown; error?: { err_code?: unknown; description?: unknown } }
+    | undefined;
   try {
     ack = reply === undefined ? undefined : (JSON.parse(decoder.decode(reply.data)) as typeof ack);
   } catch (err) {
@@ -346,8 +348,12 @@ function readBatchAck(subject: string, reply: Msg | undefined): BatchAnswer {
     const { err_code: code, description } = ack.error;
     return { ok: false, errCode: typeof code === 'number' ? code : 0, description: String(description) };
   }
-  if (typeof ack?.seq !== 'number' || ack.seq < 1) {
+  if (typeof ack?.seq !== 'number' || ack.seq < n) {
     throw new BusError(`atomic append to ${subject}: the answer is not a publish ack`);
+  }
+  // the sequences are derived from the count: never from an ack of some other batch size
+  if (ack.count !== n) {
+    throw new BusError(`atomic append to ${subject}: committed ${String(ack.count)} messages, sent ${n}`);
   }
   return { ok: true, seq: ack.seq };
 }
