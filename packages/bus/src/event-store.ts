@@ -100,7 +100,7 @@ export interface EventStoreOptions<S extends z.ZodType> {
  *   events before the last are sent without a reply, the last commits as a request. One round
  *   trip; the server stores all events or none, contiguously. A single event is a plain publish.
  *   On one server with file storage the server stages each batch on disk first, which costs more
- *   than it saves; measure (the bench's `event-store` suite).
+ *   than it saves; measure (`npm run bench -w @hyperflow/bus`).
  */
 export type AppendStrategy = 'sequential' | 'atomic';
 
