@@ -185,8 +185,8 @@ async function appendSequential(
           cause: err,
         });
       }
-      // servers from 2.10 on check the expectation before the duplicate window: a retry whose
-      // events are stored answers "wrong last sequence" (2.9 answered a duplicate ack)
+      // a single server checks the expectation before the duplicate window (measured on 2.15.1;
+      // 2.9 answered a duplicate ack): a retry whose events are stored answers "wrong last sequence"
       if (ids !== undefined && !reject) {
         const ours = await storedAsOurs(ctx, subject, expected, ids.slice(i));
         seqs.push(...ours.seqs);
@@ -197,8 +197,9 @@ async function appendSequential(
       }
       throw new ConcurrencyError(subject, expected, lastSeqIn(err), [...seqs], { cause: err });
     }
-    // a duplicate ack: the id is stored and the expectation held (a 2.9 server, a clustered
-    // stream, or an event the caller had already read)
+    // a duplicate ack: the id is stored and the expectation held, or was not checked (2.9, or a
+    // clustered stream, which checks the duplicate window first per the server's source), or the
+    // caller re-appends an event it had already read
     if (ack.duplicate && reject) throw new ConcurrencyError(subject, expected, undefined, [...seqs]);
     seqs.push(ack.seq);
     expected = Math.max(expected, ack.seq);
