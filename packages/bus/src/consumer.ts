@@ -47,7 +47,7 @@ export interface RunConsumerOptions<S extends z.ZodType> {
   readonly nc: NatsConnection;
   readonly stream: string;
   readonly durable: string;
-  /** one subject filter (nats-server 2.9 has no multi-filter consumers) */
+  /** one subject filter (multi-filter consumers, 2.10+, are not needed by any caller yet) */
   readonly filterSubject: string;
   readonly schema: S;
   readonly handle: Handler<z.output<S>>;

@@ -6,7 +6,8 @@ export class BusError extends Error {
 /**
  * An event-store append whose expected last subject sequence was stale. When it is the first event
  * that was refused, nothing was written; `appended` lists what a multi-event append wrote before a
- * concurrent writer got in between.
+ * concurrent writer got in between (with `msgIds` and without `rejectDuplicates`, also the events
+ * of an earlier attempt it recognised as its own). An atomic append always lists none of its batch.
  */
 export class ConcurrencyError extends BusError {
   override name = 'ConcurrencyError';

@@ -87,8 +87,8 @@ describe('event store', () => {
   });
 
   it('nats-server 2.12+ (run on 2.15.1), R1: a re-sent msgId under a stale expectation answers 10071, not a duplicate', async () => {
-    // what the retry rules below are built on: 2.9 (and a clustered stream, which checks the
-    // duplicate window first) answers a duplicate ack; a single server checks the expectation first
+    // what the retry rules below are built on: 2.9 (and, per the server source, a clustered stream,
+    // which checks the duplicate window first) answers a duplicate ack; a single server checks the expectation first
     bus = await testBus('esraw');
     const js = jetstream(bus.nc);
     const a = bus.subj.order('A');

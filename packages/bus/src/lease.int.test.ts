@@ -48,6 +48,19 @@ afterEach(async () => {
 });
 
 describe('KvLease (real nats-server, bucket max_age as TTL)', () => {
+  it('refuses a lease TTL longer than the bucket keeps its values', async () => {
+    const e = await env('ttlcap');
+    expect(e.bucket.ttlMs).toBe(TTL_MS);
+    expect(() => e.bucket.lease({ ...FAST, key: 'k', holderId: 'A', ttlMs: TTL_MS + 1 })).toThrow(
+      /exceeds bucket .* max_age of 2000 ms/,
+    );
+    // as long as the bucket's max_age, or shorter (trusted for less than the server keeps it)
+    expect(e.bucket.lease({ ...FAST, key: 'k', holderId: 'A' }).isHeld()).toBe(false);
+    expect(
+      e.bucket.lease({ ...FAST, key: 'k', holderId: 'A', ttlMs: 1500, safetyMarginMs: 200 }).isHeld(),
+    ).toBe(false);
+  });
+
   it('admits one holder; the other stays standby while the holder renews past the TTL', async () => {
     const { bucket } = await env('lease1');
     const a = bucket.lease<{ n: number }>({ key: 'signer-x', holderId: 'A', ...FAST });

@@ -1,6 +1,9 @@
 // Single-holder leases in a NATS KV bucket (the contract's `hl_leases`).
 //
-// Semantics (the bucket's max_age is the TTL: every lease in one bucket shares it):
+// Semantics (the bucket's max_age is the TTL: every lease in one bucket shares it; a lease whose
+// ttlMs exceeds it is refused, as its holder would trust it after the server dropped it. Per-message
+// TTL (Nats-TTL, 2.11+) is not used: it has whole seconds, truncated, with a 1 s minimum, so a
+// lease of 2.5 s would expire after 2 s, and allow_msg_ttl can never be turned off again):
 // - The lease value is a JSON record `{ holder, released, data, writtenAtMs }` under one key.
 // - acquire: `create` when the key is absent (never written, or expired by max_age), or a
 //   revision-checked `update` when the last value says `released`. Two contenders can never both
@@ -100,7 +103,7 @@ export interface LeaseOptions<D> {
   readonly key: string;
   /** unique per process (two processes must never share one) */
   readonly holderId: string;
-  /** the bucket's max_age in ms (the `leases` bucket TTL); it is not read back from the server */
+  /** the lease's TTL, ms: at most the bucket's max_age (openLeaseBucket refuses more) */
   readonly ttlMs: number;
   /** default ttl / 3 */
   readonly renewIntervalMs?: number;
@@ -625,6 +628,9 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /** A lease bucket: opens leases on its keys. */
 export interface LeaseBucket {
   readonly name: string;
+  /** the bucket's max_age as the server reported it at open, ms; 0 = values never expire */
+  readonly ttlMs: number;
+  /** throws a BusError for a `ttlMs` above the bucket's */
   lease<D = unknown>(options: LeaseOptions<D>): KvLease<D>;
 }
 
@@ -634,13 +640,25 @@ export interface LeaseBucket {
  */
 export async function openLeaseBucket(nc: NatsConnection, bucket: string): Promise<LeaseBucket> {
   let kv: KV;
+  let ttlMs: number;
   try {
     kv = await new Kvm(jetstream(nc)).open(bucket);
+    ttlMs = (await kv.status()).ttl;
   } catch (err) {
     throw new BusError(`lease bucket ${bucket}: cannot open`, { cause: err });
   }
   return {
     name: bucket,
-    lease: <D>(options: LeaseOptions<D>) => new KvLease<D>(kv, options, { nc, bucket }),
+    ttlMs,
+    lease: <D>(options: LeaseOptions<D>) => {
+      // the key lapses on the server after the bucket's max_age, whatever the holder believes
+      if (ttlMs > 0 && options.ttlMs > ttlMs) {
+        throw new BusError(
+          `lease ${options.key}: ttlMs ${options.ttlMs} exceeds bucket ${bucket}'s max_age of ${ttlMs} ms ` +
+            '(the server would drop the lease while its holder still trusts it)',
+        );
+      }
+      return new KvLease<D>(kv, options, { nc, bucket });
+    },
   };
 }
