@@ -2,6 +2,7 @@ import { Decimal, Net } from '@hyperflow/contracts';
 import { envBool, envInt, envList, envUrl } from '@hyperflow/service';
 import { z } from 'zod';
 import { ExecutionConfigError } from './errors.js';
+import type { RiskLimits } from './risk/engine.js';
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
@@ -154,4 +155,19 @@ export function restBaseUrl(c: ExecutionConfig): string {
 /** The chain the signature is for: the network's own, or the simulator's configured one. */
 export function signingChain(c: ExecutionConfig): 'mainnet' | 'testnet' {
   return c.SIGNING_CHAIN ?? (c.HL_NETWORK === 'testnet' ? 'testnet' : 'mainnet');
+}
+
+/** The risk limits of the configuration. */
+export function riskLimits(c: ExecutionConfig): RiskLimits {
+  return {
+    maxOrderNotional: c.RISK_MAX_ORDER_NOTIONAL,
+    maxPositionNotionalPerCoin: c.RISK_MAX_POSITION_NOTIONAL_PER_COIN,
+    maxTotalPositionNotional: c.RISK_MAX_TOTAL_POSITION_NOTIONAL,
+    maxOpenOrders: c.RISK_MAX_OPEN_ORDERS,
+    maxOrdersPerMinute: c.RISK_MAX_ORDERS_PER_MINUTE,
+    priceBandBps: c.RISK_PRICE_BAND_BPS,
+    maxMidAgeMs: c.RISK_MAX_MID_AGE_MS,
+    minNotional: c.RISK_MIN_NOTIONAL,
+    maxConsecutiveRejects: c.RISK_MAX_CONSECUTIVE_REJECTS,
+  };
 }

@@ -1,6 +1,6 @@
 // The kill switch: cancel every open order of the account at the venue, in one prioritised batch,
 // and record the cancels on the orders that are ours. Used on `halt`.
-import type { Logger } from 'pino';
+import type { Logger } from '../ports.js';
 
 export interface VenueOpenOrder {
   readonly coin: string;

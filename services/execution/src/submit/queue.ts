@@ -5,8 +5,17 @@
 // passes while it waits is answered `expired` at that moment, never sent.
 import type { Priority } from '@hyperflow/hyperliquid';
 import { ExecutionError } from '../errors.js';
+import type { RiskMode } from '../risk/engine.js';
 
 export type SendPriority = Exclude<Priority, 'info'>;
+
+/**
+ * Whether a send of `priority` may go in risk `mode`: what waited through a halt is not sent by
+ * it, but held until the mode allows it again or its deadline expires it. Pure.
+ */
+export function admits(mode: RiskMode, priority: SendPriority): boolean {
+  return priority === 'cancel' || mode === 'ACTIVE' || (mode === 'REDUCE_ONLY' && priority === 'reduceOnly');
+}
 
 const RANK: Readonly<Record<SendPriority, number>> = { cancel: 0, reduceOnly: 1, newOrder: 2 };
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type SendPriority, SubmissionQueue, SubmissionQueueClosedError } from './queue.js';
+import { admits, type SendPriority, SubmissionQueue, SubmissionQueueClosedError } from './queue.js';
 
 /** A send that finishes only when the test lets it. */
 function gate() {
@@ -153,5 +153,15 @@ describe('SubmissionQueue', () => {
     ).rejects.toBeInstanceOf(SubmissionQueueClosedError);
     first.open();
     expect(await a).toBe('a');
+  });
+});
+
+describe('what the risk mode lets out of the queue', () => {
+  it('ACTIVE: everything; REDUCE_ONLY: cancels and reduce-only; HALTED: cancels only', () => {
+    const allowed = (mode: 'ACTIVE' | 'REDUCE_ONLY' | 'HALTED') =>
+      (['cancel', 'reduceOnly', 'newOrder'] as const).filter((p) => admits(mode, p));
+    expect(allowed('ACTIVE')).toEqual(['cancel', 'reduceOnly', 'newOrder']);
+    expect(allowed('REDUCE_ONLY')).toEqual(['cancel', 'reduceOnly']);
+    expect(allowed('HALTED')).toEqual(['cancel']);
   });
 });
