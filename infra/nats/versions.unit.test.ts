@@ -35,6 +35,14 @@ describe('infra/nats/versions.json', () => {
     expect(refs.filter((r) => r !== spec.image)).toEqual([]);
   });
 
+  it('the Helm values run a 3-node JetStream cluster, as `hyperflow up --cluster 3` does locally', () => {
+    const values = readYaml<{
+      config: { cluster: { enabled: boolean; replicas: number }; jetstream: { enabled: boolean } };
+    }>('infra/k8s/nats/values.yaml');
+    expect(values.config.cluster).toMatchObject({ enabled: true, replicas: 3 });
+    expect(values.config.jetstream.enabled).toBe(true);
+  });
+
   it('the test kit takes its container image and binary range from the file, not from a literal', () => {
     for (const file of [
       ...listFiles('packages/testkit/src', /\.ts$/),

@@ -17,9 +17,10 @@ import { resolveNats } from './stack/session.js';
 const USAGE = `usage: hyperflow <command>
 
   up [--net sim] [--for <seconds>] [--port-base 18080] [--strategies <file>] [--data-dir <dir>]
-                                     start nats-server and every built service, with a live view
+     [--cluster 3]                   start nats-server and every built service, with a live view
                                      (--strategies: a strategies document instead of the demo;
-                                     --data-dir: NATS store, logs and key, default .hyperflow)
+                                     --data-dir: NATS store, logs and key, default .hyperflow;
+                                     --cluster: that many routed local servers, streams replicated)
   tap <subject> [--json]             print every message on a subject (wildcards allowed)
 ${REPLAY_USAGE}
   status                             health of every running service (NATS micro discovery)
@@ -97,6 +98,10 @@ export async function main(args: string[]): Promise<number> {
         const dataDirArg = rest.includes('--data-dir') ? flag(rest, '--data-dir') : undefined;
         if (rest.includes('--data-dir') && (dataDirArg === undefined || dataDirArg.startsWith('--')))
           throw new CliError('--data-dir takes a directory');
+        const clusterArg = rest.includes('--cluster') ? flag(rest, '--cluster') : undefined;
+        const cluster = clusterArg === undefined ? undefined : Number(clusterArg);
+        if (rest.includes('--cluster') && !(cluster === 3 || cluster === 5))
+          throw new CliError('--cluster takes 3 or 5 (the servers of a JetStream cluster with a quorum)');
         return await up({
           repoRoot,
           net: net.data,
@@ -106,6 +111,7 @@ export async function main(args: string[]): Promise<number> {
           portBase,
           ...(strategiesFile !== undefined ? { strategiesFile } : {}),
           ...(dataDirArg !== undefined ? { dataDir: resolve(dataDirArg) } : {}),
+          ...(cluster !== undefined ? { cluster } : {}),
         });
       }
       case 'tap': {

@@ -14,7 +14,11 @@ import { locateNatsServer } from './locate.js';
 export interface ClusterOptions {
   /** servers in the cluster; default 3 */
   readonly size?: number;
-  /** a nats-server config (users, limits); listen addresses, ports, names and store dirs come from flags */
+  /**
+   * a nats-server config (users, limits) with JetStream, taking `server_name` from $NATS_SERVER_NAME
+   * and the store dir from $NATS_STORE_DIR (as infra/nats/nats.conf does); listen addresses, ports
+   * and routes come from flags
+   */
   readonly configFile?: string;
   /** extra environment for every server (variables the config file references) */
   readonly env?: Readonly<Record<string, string>>;
@@ -119,25 +123,14 @@ async function startOnce(opts: ClusterOptions): Promise<NatsCluster> {
     mkdirSync(storeDir, { recursive: true });
     const clientPort = ports[i] as number;
     const monitorPort = ports[size + i] as number;
+    // a config names the server and its store from the environment (as infra/nats/nats.conf does):
+    // nats-server refuses the same setting from both the file and a flag
+    const own =
+      opts.configFile !== undefined ? ['-c', opts.configFile] : ['-js', '-sd', storeDir, '-n', nodeName];
     const args = [
-      ...(opts.configFile !== undefined ? ['-c', opts.configFile] : []),
-      '-js',
-      '-a',
-      '127.0.0.1',
-      '-p',
-      String(clientPort),
-      '-m',
-      String(monitorPort),
-      '-sd',
-      storeDir,
-      '-n',
-      nodeName,
-      '--cluster_name',
-      name,
-      '--cluster',
-      `nats://127.0.0.1:${routePort(i)}`,
-      '--routes',
-      routes,
+      ...own,
+      ...['-a', '127.0.0.1', '-p', String(clientPort), '-m', String(monitorPort)],
+      ...['--cluster_name', name, '--cluster', `nats://127.0.0.1:${routePort(i)}`, '--routes', routes],
     ];
     const env = { ...process.env, NATS_SERVER_NAME: nodeName, NATS_STORE_DIR: storeDir, ...opts.env };
     return new LocalNode(server.bin, args, env, nodeName, clientPort, monitorPort, timeoutMs);
@@ -221,6 +214,10 @@ class LocalNode implements ClusterNode {
     this.#log = '';
     const child = spawn(this.bin, [...this.args], { env: this.env, stdio: ['ignore', 'ignore', 'pipe'] });
     this.#child = child;
+    // a parent that dies without stop() (a crashed test worker) must not leave servers behind
+    const reap = () => child.kill('SIGKILL');
+    process.once('exit', reap);
+    child.once('exit', () => process.removeListener('exit', reap));
     child.stderr?.on('data', (chunk: Buffer) => {
       this.#log = (this.#log + chunk.toString()).slice(-LOG_KEEP);
     });

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { connectBus } from '@hyperflow/bus';
 import { type Net, subjects } from '@hyperflow/contracts';
 import { type DemoWallet, demoWallet } from '../stack/demo-wallet.js';
+import { startLocalNatsCluster } from '../stack/nats-cluster.js';
 import { startLocalNats } from '../stack/nats-server.js';
 import { runProvisionStep } from '../stack/provision-step.js';
 import { clearSession, writeSession } from '../stack/session.js';
@@ -27,6 +28,8 @@ export interface UpOptions {
   readonly strategiesFile?: string;
   /** nats-server store, service logs and the run's key; default `<repo>/.hyperflow` */
   readonly dataDir?: string;
+  /** run this many routed local nats-servers instead of one, every stream and bucket at that many replicas */
+  readonly cluster?: number;
 }
 
 /** What the local stack trades: a tick strategy, so signals and orders show within seconds. */
@@ -109,12 +112,21 @@ function statusLines(services: readonly RunningService[]): string[] {
 export async function up(opts: UpOptions): Promise<number> {
   const say = (line: string) => opts.out.write(`${line}\n`);
   const dataDir = opts.dataDir ?? join(opts.repoRoot, '.hyperflow');
-  say('hyperflow: starting nats-server (JetStream, one user per service)…');
-  const nats = await startLocalNats({
-    repoRoot: opts.repoRoot,
-    configFile: join(opts.repoRoot, 'infra/nats/nats.conf'),
-    dataDir: join(dataDir, 'nats'),
-  });
+  const configFile = join(opts.repoRoot, 'infra/nats/nats.conf');
+  say(
+    `hyperflow: starting ${opts.cluster === undefined ? 'nats-server' : `a ${opts.cluster}-node nats-server cluster`} (JetStream, one user per service)…`,
+  );
+  const nats =
+    opts.cluster === undefined
+      ? await startLocalNats({ repoRoot: opts.repoRoot, configFile, dataDir: join(dataDir, 'nats') })
+      : await startLocalNatsCluster({
+          repoRoot: opts.repoRoot,
+          configFile,
+          dataDir: join(dataDir, 'nats-cluster'),
+          size: opts.cluster,
+        });
+  /** the first server: clients learn the other nodes from it */
+  const seedUrl = nats.url.split(',')[0] as string;
   let services: RunningService[] = [];
   let nc: Awaited<ReturnType<typeof connectBus>> | undefined;
   let stopping: Promise<void> | undefined;
@@ -136,16 +148,23 @@ export async function up(opts: UpOptions): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    say(`hyperflow: nats-server ready at ${nats.url}`);
-    writeSession(opts.repoRoot, { url: nats.url, user: 'operator', pass: nats.passwords.operator });
+    say(
+      `hyperflow: nats-server ready at ${nats.url}${opts.cluster === undefined ? '' : ` (cluster of ${opts.cluster}, streams at R${opts.cluster})`}`,
+    );
+    writeSession(opts.repoRoot, { url: seedUrl, user: 'operator', pass: nats.passwords.operator });
     nc = await connectBus({
-      servers: nats.url,
+      servers: nats.url.split(','),
       name: 'hyperflow-cli',
       user: 'operator',
       pass: nats.passwords.operator,
     });
     for (const line of (
-      await runProvisionStep({ url: nats.url, password: nats.passwords.provisioner, net: opts.net })
+      await runProvisionStep({
+        url: nats.url.split(','),
+        password: nats.passwords.provisioner,
+        net: opts.net,
+        ...(opts.cluster === undefined ? {} : { replicas: opts.cluster }),
+      })
     ).split('\n'))
       say(`hyperflow: ${line}`);
     const wallet = demoWallet(dataDir);

@@ -35,6 +35,14 @@ export function findNatsServer(repoRoot: string): string {
   }
 }
 
+/** One password per NATS user, made for this run. */
+export function runPasswords(): Record<NatsUser, string> {
+  return Object.fromEntries(Object.keys(NATS_USERS).map((u) => [u, generatePassword()])) as Record<
+    NatsUser,
+    string
+  >;
+}
+
 /**
  * Starts nats-server with the repository's config (JetStream, one user per service) on a free
  * loopback port. Passwords are generated for this run and handed to the services, never printed.
@@ -46,10 +54,7 @@ export async function startLocalNats(opts: {
 }): Promise<LocalNats> {
   const bin = findNatsServer(opts.repoRoot);
   mkdirSync(opts.dataDir, { recursive: true });
-  const passwords = Object.fromEntries(Object.keys(NATS_USERS).map((u) => [u, generatePassword()])) as Record<
-    NatsUser,
-    string
-  >;
+  const passwords = runPasswords();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NATS_SERVER_NAME: 'hyperflow-local',

@@ -3,11 +3,14 @@
 // closes. No service holds these rights.
 import { connectBus, provision, provisionDurables } from '@hyperflow/bus';
 import type { Net } from '@hyperflow/contracts';
+import { replicasOf, replicatedLimits } from './nats-cluster.js';
 
 export interface ProvisionStepOptions {
-  readonly url: string;
+  readonly url: string | readonly string[];
   readonly password: string;
   readonly net: Net;
+  /** every stream and bucket at this many copies (a cluster); the bus defaults (R1) otherwise */
+  readonly replicas?: number;
 }
 
 /** One line per stream and consumer for the console, e.g. `MARKET(created)`. */
@@ -21,7 +24,10 @@ export async function runProvisionStep(opts: ProvisionStepOptions): Promise<stri
     timeoutMs: 10_000,
   });
   try {
-    const result = await provision(nc);
+    const result = await provision(
+      nc,
+      opts.replicas === undefined ? {} : { limits: replicatedLimits(opts.replicas) },
+    );
     const durables = await provisionDurables(nc, { net: opts.net });
     return [
       `streams ${Object.values(result.streams)
@@ -31,6 +37,7 @@ export async function runProvisionStep(opts: ProvisionStepOptions): Promise<stri
         .map((b) => `${b.name}(${b.action})`)
         .join(' ')}`,
       `consumers ${durables.map((d) => `${d.stream}/${d.name}(${d.action})`).join(' ')}`,
+      ...(opts.replicas === undefined ? [] : [`replicas ${await replicasOf(nc, result)}`]),
     ].join('\n');
   } finally {
     await nc.close();
