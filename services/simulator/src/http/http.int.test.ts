@@ -81,8 +81,8 @@ describe('POST /info', () => {
     for (const c of candles) Candle.parse(c);
   });
 
-  it('given a malformed body, when posted, then HTTP 422 with the venue text', async () => {
-    expect(await post('/info', '{nope')).toEqual({
+  it('given a body of the wrong shape, when posted, then HTTP 422 with the venue text', async () => {
+    expect(await post('/info', '{"type":"l2Book"}')).toEqual({
       status: 422,
       json: 'Failed to deserialize the JSON body into the target type',
     });
@@ -313,7 +313,11 @@ describe('rate limits', () => {
     const limited = await startSimulator({ tickMs: 0, warmupTicks: 1 });
     try {
       const call = () =>
-        fetch(`${limited.httpUrl}/info`, { method: 'POST', body: JSON.stringify({ type: 'allMids' }) });
+        fetch(`${limited.httpUrl}/info`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ type: 'allMids' }),
+        });
       for (let i = 0; i < 600; i += 50) {
         const batch = await Promise.all(Array.from({ length: 50 }, call));
         expect(batch.every((r) => r.status === 200)).toBe(true);
@@ -356,13 +360,18 @@ describe('scheduleCancel, batchModify and vaults', () => {
     const send = async (action: Record<string, unknown>) => {
       const res = await fetch(`${s2.httpUrl}/exchange`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify(await signedBody(master, action, ++nonce)),
       });
       return (await res.json()) as { status: string; response: unknown };
     };
     const query = async (body: unknown) =>
       (await (
-        await fetch(`${s2.httpUrl}/info`, { method: 'POST', body: JSON.stringify(body) })
+        await fetch(`${s2.httpUrl}/info`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
       ).json()) as never;
     try {
       const placed = await send(orderAction({ p: '2800' }));

@@ -23,7 +23,13 @@ async function move(body: unknown): Promise<{ status: number; json: unknown }> {
 }
 
 const info = async (body: unknown) =>
-  (await fetch(`${sim.httpUrl}/info`, { method: 'POST', body: JSON.stringify(body) })).json();
+  (
+    await fetch(`${sim.httpUrl}/info`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+  ).json();
 
 const scaled = (s: string) => parseDecimal(s) ?? 0n;
 

@@ -1,7 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { MoveError, MoveResult } from '../market/move.js';
-import { DESERIALIZE_ERROR, type Venue, type VenueReply } from '../venue/venue.js';
+import {
+  CONTENT_TYPE_ERROR,
+  DESERIALIZE_ERROR,
+  PARSE_ERROR,
+  type Venue,
+  type VenueReply,
+} from '../venue/venue.js';
 
 const MAX_BODY_BYTES = 1_000_000;
 
@@ -25,9 +31,13 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+// venue: the framework accepts application/json and application/*+json, parameters allowed
+const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
+
 function reply(res: ServerResponse, r: VenueReply): void {
-  if (r.status === 422 && typeof r.body === 'string') {
-    res.writeHead(422, { 'content-type': 'text/plain; charset=utf-8' }).end(r.body);
+  // venue: the framework's own rejections are plain text
+  if (r.status >= 400 && r.status < 500 && typeof r.body === 'string') {
+    res.writeHead(r.status, { 'content-type': 'text/plain; charset=utf-8' }).end(r.body);
     return;
   }
   res.writeHead(r.status, { 'content-type': 'application/json' }).end(JSON.stringify(r.body));
@@ -59,6 +69,14 @@ export function httpHandler(venue: Venue, control: ControlHooks, logger: Logger)
       res.writeHead(404).end();
       return;
     }
+    const venuePath = !controlPath;
+    // venue [UNCONFIRMED]: the texts are the axum JSON extractor's (the 422 text matches it), which
+    // checks the Content-Type first (415), then the syntax (400), then the shape (422, in Venue)
+    if (venuePath && !JSON_TYPE.test(req.headers['content-type'] ?? '')) {
+      req.resume();
+      reply(res, { status: 415, body: CONTENT_TYPE_ERROR });
+      return;
+    }
     const text = await readBody(req);
     let body: unknown;
     try {
@@ -66,9 +84,11 @@ export function httpHandler(venue: Venue, control: ControlHooks, logger: Logger)
     } catch {
       reply(
         res,
-        path === '/_sim/market/move'
-          ? { status: 400, body: { error: 'body is not JSON', field: 'body' } }
-          : { status: 422, body: DESERIALIZE_ERROR },
+        venuePath
+          ? { status: 400, body: PARSE_ERROR }
+          : path === '/_sim/market/move'
+            ? { status: 400, body: { error: 'body is not JSON', field: 'body' } }
+            : { status: 422, body: DESERIALIZE_ERROR },
       );
       return;
     }

@@ -23,8 +23,12 @@ import { Engine } from '../matching/engine.js';
 import type { EngineEvent } from '../matching/types.js';
 import type { VenueState } from './state.js';
 
-/** venue: malformed bodies get HTTP 422 with this text */
+/** venue: a JSON body of the wrong shape gets HTTP 422 with this plain text (doc §2) */
 export const DESERIALIZE_ERROR = 'Failed to deserialize the JSON body into the target type';
+/** venue [UNCONFIRMED, the framework's text]: a body that is not JSON gets HTTP 400 */
+export const PARSE_ERROR = 'Failed to parse the request body as JSON';
+/** venue [UNCONFIRMED, the framework's text]: a Content-Type other than JSON gets HTTP 415 */
+export const CONTENT_TYPE_ERROR = 'Expected request with `Content-Type: application/json`';
 
 export interface VenueOptions {
   readonly universe: Universe;

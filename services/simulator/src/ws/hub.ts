@@ -430,6 +430,12 @@ function recordedMatches(s: Subscription, f: RecordedFrame): boolean {
 }
 
 function statusText(r: VenueReply): string {
-  const reason = r.status === 429 ? 'Too Many Requests' : r.status === 422 ? 'Unprocessable Entity' : 'Error';
+  const reasons: Record<number, string> = {
+    400: 'Bad Request',
+    415: 'Unsupported Media Type',
+    422: 'Unprocessable Entity',
+    429: 'Too Many Requests',
+  };
+  const reason = reasons[r.status] ?? 'Error';
   return r.body === null ? `${r.status} ${reason}` : `${r.status} ${reason}: ${String(r.body)}`;
 }

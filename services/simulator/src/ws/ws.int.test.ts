@@ -177,7 +177,11 @@ describe('WS /ws', () => {
 
     const order = { a: 2, b: true, p: '200', s: '1', r: false, t: { limit: { tif: 'Ioc' } } };
     const body = await signedBody(wallet, { type: 'order', orders: [order], grouping: 'na' }, ++nonce);
-    const res = await fetch(`${sim.httpUrl}/exchange`, { method: 'POST', body: JSON.stringify(body) });
+    const res = await fetch(`${sim.httpUrl}/exchange`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     const json = (await res.json()) as { response: { data: { statuses: { filled?: { oid: number } }[] } } };
     const oid = json.response.data.statuses[0]?.filled?.oid;
     expect(oid).toBeTypeOf('number');
