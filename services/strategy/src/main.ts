@@ -45,6 +45,11 @@ await runService({
       help: 'Receive time of the triggering tick to the signal being acknowledged by the stream',
       labelNames: ['strategy'],
     });
+    const rejected = ctx.metrics.counter({
+      name: 'strategy_inbound_rejected_total',
+      help: 'Messages refused and dead-lettered, by reason (network: a message of another network, alert on it)',
+      labelNames: ['reason'],
+    });
     const snapshots =
       c.SNAPSHOT_EVERY_EVENTS === 0
         ? {}
@@ -70,6 +75,7 @@ await runService({
       maxSignalLagMs: c.SIGNAL_MAX_LAG_MS,
       account: c.ACCOUNT_EVENTS,
       log,
+      onRejected: (reason) => rejected.inc({ reason }),
       onSignal: (s, lagMs) => {
         signals.inc({ strategy: s.strategy });
         lag.observe({ strategy: s.strategy }, lagMs / 1000);
