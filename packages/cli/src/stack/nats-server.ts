@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CliError } from '../errors.js';
 
 /** The NATS users of infra/nats/nats.conf and the environment variable holding each password. */
@@ -34,9 +35,13 @@ export function findNatsServer(): string | undefined {
   return dirs.map((d) => join(d, 'nats-server')).find((p) => p.startsWith('/') && existsSync(p));
 }
 
+/** the guard that ties nats-server's life to ours (same path from src/stack and dist/stack) */
+const GUARD = fileURLToPath(new URL('../../bin/nats-guard.js', import.meta.url));
+
 /**
  * Starts nats-server with the repository's config (JetStream, one user per service) on a free
  * loopback port. Passwords are generated for this run and handed to the services, never printed.
+ * It runs under bin/nats-guard.js, which stops it when we stop, die or lose our terminal.
  */
 export async function startLocalNats(opts: { configFile: string; dataDir: string }): Promise<LocalNats> {
   const bin = findNatsServer();
@@ -52,10 +57,12 @@ export async function startLocalNats(opts: { configFile: string; dataDir: string
     NATS_STORE_DIR: opts.dataDir,
   };
   for (const [user, name] of Object.entries(NATS_USERS)) env[name] = passwords[user as NatsUser];
-  const child = spawn(bin, ['-c', opts.configFile, '-a', '127.0.0.1', '-p', '-1', '-m', '-1'], {
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [GUARD, bin, '-c', opts.configFile, '-a', '127.0.0.1', '-p', '-1', '-m', '-1'],
+    // stdin: a pipe we never write to; it closes when we die, and then the guard stops the server
+    { env, stdio: ['pipe', 'ignore', 'pipe'] },
+  );
   let log = '';
   const onData = (chunk: Buffer) => {
     log += chunk.toString();
