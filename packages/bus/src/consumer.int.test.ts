@@ -1,7 +1,12 @@
 import { DeadLetter, parseJson, TradeEvent } from '@hyperflow/contracts';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ConsumerRunner, type MessageContext, runConsumer } from './consumer.js';
+import {
+  type ConsumerRunner,
+  type MessageContext,
+  type RunConsumerOptions,
+  runConsumer,
+} from './consumer.js';
 import { PoisonMessageError } from './errors.js';
 import { createPublisher } from './publish.js';
 import { type TestBus, testBus, waitFor } from './test-support/bus.js';
@@ -38,7 +43,12 @@ describe('runConsumer', () => {
   function start(
     b: TestBus,
     handle: (e: TradeEvent, ctx: MessageContext) => void | Promise<void>,
-    over: { maxDeliver?: number; backoff?: number[]; ackWaitMs?: number } = {},
+    over: Partial<
+      Pick<
+        RunConsumerOptions<typeof TradeEvent>,
+        'maxDeliver' | 'backoff' | 'ackWaitMs' | 'network' | 'onDeadLetter'
+      >
+    > = {},
   ) {
     return runConsumer({
       nc: b.nc,
@@ -132,6 +142,35 @@ describe('runConsumer', () => {
     expect(dlq[1]?.streamSeq).toBe(2);
     expect(dlq[1]?.problems.join()).toContain('px');
     expect(JSON.parse(dlq[1]?.payload ?? '')).toMatchObject({ id: 'bad-px', px: -1 });
+  });
+
+  it('dead-letters a message of another network and one nested too deep, counting each reason', async () => {
+    bus = await testBus('consnet');
+    const b = bus;
+    const js = jetstream(b.nc);
+    const subject = b.subj.trade('BTC');
+    const handled: string[] = [];
+    const counted: string[] = [];
+    runner = await start(
+      b,
+      (e) => {
+        handled.push(e.id);
+      },
+      { network: { net: 'sim', root: b.root }, onDeadLetter: (reason) => counted.push(reason) },
+    );
+    const pub = createPublisher(b.nc);
+    // a mainnet event on a sim subject: the schema passes, the network does not
+    await pub.publish(subject, TradeEvent, trade('main', { net: 'mainnet' }), { msgId: 'main' });
+    await js.publish(subject, `${'['.repeat(10_000)}${']'.repeat(10_000)}`);
+    await pub.publish(subject, TradeEvent, trade('good'), { msgId: 'good' });
+
+    await waitFor(() => runner?.stats().processed === 3);
+    expect(handled).toEqual(['good']);
+    expect(counted).toEqual(['network', 'outOfBounds']);
+    const dlq = await deadLetters(b);
+    expect(dlq.map((d) => d.reason)).toEqual(['network', 'outOfBounds']);
+    expect(dlq[0]?.problems).toEqual([`net: "mainnet" on ${subject}, but this service runs on sim`]);
+    expect(dlq[1]?.payloadBytes).toBe(20_000);
   });
 
   it('naks a transient handler error with a delay and handles the redelivery', async () => {

@@ -1,4 +1,4 @@
-import { ContractError, DeadLetter, parse } from '@hyperflow/contracts';
+import { DeadLetter } from '@hyperflow/contracts';
 import {
   AckPolicy,
   type ConsumerConfig,
@@ -16,15 +16,9 @@ import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node';
 import type { z } from 'zod';
 import { buildDeadLetter } from './dead-letter.js';
 import { BusError } from './errors.js';
+import { checkInbound, type NetworkCheck } from './inbound.js';
 import { type Logger, silentLogger } from './log.js';
-import {
-  DEFAULT_BACKOFF_MS,
-  type DeadLetterReason,
-  describe,
-  nakDelayMs,
-  type Outcome,
-  outcomeOf,
-} from './outcome.js';
+import { DEFAULT_BACKOFF_MS, type DeadLetterReason, nakDelayMs, type Outcome, outcomeOf } from './outcome.js';
 import { configDiff } from './provision.js';
 import { encodeEvent } from './publish.js';
 
@@ -53,6 +47,10 @@ export interface RunConsumerOptions<S extends z.ZodType> {
   readonly handle: Handler<z.output<S>>;
   /** where poison messages go, e.g. `subjects(net).dlq('execution')` */
   readonly dlqSubject: string;
+  /** refuse (dead-letter as `network`) a message whose subject or envelope is of another network */
+  readonly network?: NetworkCheck;
+  /** called once per message dead-lettered, with its reason (a metrics counter) */
+  readonly onDeadLetter?: (reason: DeadLetterReason, subject: string) => void;
   /** the service named in DLQ records; default the durable name */
   readonly service?: string;
   /** redelivery after this long without an ack; extended while the handler is still working */
@@ -87,8 +85,6 @@ export interface ConsumerRunner {
   /** Stops intake, lets the in-flight handler finish (and ack), nak's anything pulled but not started. */
   stop(): Promise<void>;
 }
-
-const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The durable pull consumer config the runner asks for. Pure. */
 export function durableConfig(opts: {
@@ -216,7 +212,19 @@ export async function runConsumer<S extends z.ZodType>(opts: RunConsumerOptions<
         }
         m.term();
         counters.deadLettered += 1;
-        log.warn({ ...ctx, reason: outcome.reason, problems: outcome.problems }, 'message dead-lettered');
+        if (outcome.reason === 'network') {
+          log.error(
+            { ...ctx, problems: outcome.problems },
+            'message of another network refused and dead-lettered',
+          );
+        } else {
+          log.warn({ ...ctx, reason: outcome.reason, problems: outcome.problems }, 'message dead-lettered');
+        }
+        try {
+          opts.onDeadLetter?.(outcome.reason, m.subject);
+        } catch (err) {
+          log.warn({ err }, 'onDeadLetter threw');
+        }
         return;
       default: {
         const never: never = outcome;
@@ -231,20 +239,9 @@ export async function runConsumer<S extends z.ZodType>(opts: RunConsumerOptions<
       // delivered again after an ack timeout on the last attempt (e.g. a crash mid-handler)
       return { kind: 'dead', reason: 'maxDeliveries', problems: [`delivered ${deliveryCount} times`] };
     }
-    let value: unknown;
-    try {
-      value = JSON.parse(fatalUtf8.decode(m.data));
-    } catch (err) {
-      return { kind: 'dead', reason: 'invalidJson', problems: [describe(err)] };
-    }
-    let event: z.output<S>;
-    try {
-      event = parse(opts.schema, value, `message on ${m.subject}`);
-    } catch (err) {
-      if (err instanceof ContractError)
-        return { kind: 'dead', reason: 'schema', problems: [...err.problems] };
-      throw err;
-    }
+    const checked = checkInbound(opts.schema, m.subject, m.data, opts.network);
+    if (!checked.ok) return { kind: 'dead', reason: checked.reason, problems: checked.problems };
+    const event: z.output<S> = checked.value;
     // keep the server from redelivering while a slow handler is still at it
     const working = setInterval(() => m.working(), Math.max(100, Math.floor(ackWaitMs / 2)));
     try {

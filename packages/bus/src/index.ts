@@ -58,6 +58,17 @@ export {
   type StoredEvent,
 } from './event-store.js';
 export {
+  checkInbound,
+  createInbound,
+  type Inbound,
+  type InboundOptions,
+  type InboundReason,
+  type InboundRejection,
+  type InboundResult,
+  type InboundStats,
+  type NetworkCheck,
+} from './inbound.js';
+export {
   type AcquireLeaseOptions,
   KvLease,
   type LeaseBucket,

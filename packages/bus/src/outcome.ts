@@ -2,7 +2,13 @@ import { ContractError } from '@hyperflow/contracts';
 import { PoisonMessageError } from './errors.js';
 
 /** The DLQ record's `reason` values this runner writes. */
-export type DeadLetterReason = 'invalidJson' | 'schema' | 'poison' | 'maxDeliveries';
+export type DeadLetterReason =
+  | 'invalidJson'
+  | 'outOfBounds'
+  | 'schema'
+  | 'network'
+  | 'poison'
+  | 'maxDeliveries';
 
 export type Outcome =
   | { readonly kind: 'ack' }

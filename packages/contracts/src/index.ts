@@ -44,6 +44,7 @@ export {
   MidsEvent,
   TradeEvent,
 } from './market.js';
+export { networkProblems } from './network.js';
 export { ContractError, parse, parseBoundedJson, parseJson } from './parse.js';
 export { SignalCause, SignalEmitted } from './signal.js';
 export {

@@ -99,6 +99,24 @@ describe('runService in a real process', () => {
     expect(f.stderr()).toBe('');
   });
 
+  it('on SIGHUP (its terminal closed) shuts down as gracefully as on SIGTERM', async () => {
+    const f = start(baseEnv);
+    await f.waitForLog('started');
+    f.child.kill('SIGHUP');
+    expect(await f.exited).toEqual({ code: 0, signal: null });
+    expect(f.logs.find((l) => l.msg === 'shutting down')?.reason).toBe('SIGHUP');
+    expect(f.logs.filter((l) => l.msg === 'stop hook ran')).toHaveLength(2);
+  });
+
+  it('with EXIT_ON_STDIN_CLOSE, shuts down when its supervisor is gone (stdin closed)', async () => {
+    const f = start({ ...baseEnv, EXIT_ON_STDIN_CLOSE: 'true' });
+    await f.waitForLog('started');
+    f.child.stdin.end();
+    expect(await f.exited).toEqual({ code: 0, signal: null });
+    expect(f.logs.find((l) => l.msg === 'shutting down')?.reason).toBe('supervisor gone');
+    expect(f.logs.filter((l) => l.msg === 'stop hook ran')).toHaveLength(2);
+  });
+
   it('exits 1 when start fails, after running the stop hooks, with no key in the log', async () => {
     const f = start({ ...baseEnv, FIXTURE_FAIL_START: 'true' });
     expect((await f.exited).code).toBe(1);

@@ -1,12 +1,13 @@
 import type { Service } from '@nats-io/services';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
-import { envInt } from './config/env.js';
+import { envBool, envInt } from './config/env.js';
 import { type ConfigSchema, type Env, parseEnv } from './config/load-config.js';
 import { placeholderIssues } from './config/placeholders.js';
 import { ConfigError } from './errors.js';
 import { type HttpServer, startHttpServer } from './http/http-server.js';
 import { Readiness } from './http/readiness.js';
+import { onStdinClosed } from './lifecycle/parent-watch.js';
 import { type StopHook, StopHooks } from './lifecycle/stop-hooks.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { scrubHexKeys } from './log/scrub.js';
@@ -20,6 +21,11 @@ export const KitConfig = z.object({
   HTTP_HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: envInt({ min: 1 }).default(10_000),
+  /**
+   * shut down when stdin closes: a supervisor (`hyperflow up`) gives each child a stdin pipe, which
+   * closes when the supervisor dies however it dies, so no child outlives it
+   */
+  EXIT_ON_STDIN_CLOSE: envBool().default(false),
 });
 export type KitConfig = z.infer<typeof KitConfig>;
 
@@ -60,7 +66,8 @@ export interface RunServiceOptions<S extends ConfigSchema, N extends NatsConnect
 
 /**
  * The one entry of a service's `main.ts`: config, logger, metrics, HTTP probes, NATS and micro
- * service registration, then `start`, then graceful shutdown on SIGTERM/SIGINT. Exits the process:
+ * service registration, then `start`, then graceful shutdown on SIGTERM/SIGINT/SIGHUP (a closed
+ * terminal) or, with EXIT_ON_STDIN_CLOSE, when the supervisor's pipe closes. Exits the process:
  * 0 after a clean shutdown, 1 on bad config, a failed start, a failed stop hook or a timeout.
  */
 export async function runService<S extends ConfigSchema, N extends NatsConnection | undefined = undefined>(
@@ -157,6 +164,13 @@ export async function runService<S extends ConfigSchema, N extends NatsConnectio
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  process.on('SIGHUP', onSignal);
+  if (kitConfig.EXIT_ON_STDIN_CLOSE) {
+    onStdinClosed(() => {
+      log.warn({}, 'stdin closed: the supervisor is gone');
+      void shutdown('supervisor gone', 0);
+    });
+  }
   process.on('uncaughtException', (err) => {
     log.fatal({ err }, 'uncaught exception');
     void shutdown('uncaught exception', 1);

@@ -50,5 +50,10 @@ export const SimulatorConfig = z.object({
     .default(1)
     .transform((v) => (v === 'max' ? Number.POSITIVE_INFINITY : v)),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** stop when stdin closes: `hyperflow up` holds the other end, so the simulator never outlives it */
+  EXIT_ON_STDIN_CLOSE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 });
 export type SimulatorConfig = z.infer<typeof SimulatorConfig>;

@@ -34,7 +34,10 @@ const sim = await startSimulator({
 });
 logger.info({ httpUrl: sim.httpUrl, wsUrl: sim.wsUrl }, 'simulator ready');
 
+let stopping = false;
 const shutdown = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
   logger.info({ signal }, 'simulator stopping');
   void sim.close().then(() => process.exit(0));
 };
@@ -49,3 +52,11 @@ if (config.SIM_REPLAY_FILE) {
 
 process.once('SIGTERM', () => shutdown('SIGTERM'));
 process.once('SIGINT', () => shutdown('SIGINT'));
+// a closed terminal
+process.once('SIGHUP', () => shutdown('SIGHUP'));
+if (config.EXIT_ON_STDIN_CLOSE) {
+  // the supervisor's end of the pipe closes however it dies (kill -9 included)
+  for (const event of ['end', 'close', 'error'] as const)
+    process.stdin.once(event, () => shutdown('stdin closed'));
+  process.stdin.on('data', () => {}).resume();
+}

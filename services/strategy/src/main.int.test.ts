@@ -130,4 +130,44 @@ describe('main.ts as a process', () => {
     proc.kill('SIGTERM');
     expect(await exited).toBe(0);
   });
+
+  it.each([
+    [
+      'STRATEGIES_JSON',
+      { STRATEGIES_JSON: '{"strategies": [' },
+      /STRATEGIES_JSON: expected a JSON strategies document/,
+    ],
+    [
+      'STRATEGIES_JSON',
+      { STRATEGIES_JSON: '{"strategies":[{"kind":"nope"}]}' },
+      /STRATEGIES_JSON: invalid strategies document/,
+    ],
+    [
+      'STRATEGIES_FILE',
+      { STRATEGIES_FILE: '/nonexistent/strategies.json' },
+      /STRATEGIES_FILE \(\/nonexistent\/strategies.json\): cannot read/,
+    ],
+  ])('a bad %s stops the start with an error naming it', async (_name, env, expected) => {
+    const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN], {
+      cwd: PACKAGE_DIR,
+      env: {
+        PATH: process.env.PATH ?? '',
+        NATS_URL: inject('natsUrl'),
+        HTTP_PORT: '0',
+        HTTP_HOST: '127.0.0.1',
+        ...env,
+      },
+    });
+    child = proc;
+    let output = '';
+    proc.stdout.setEncoding('utf8').on('data', (c: string) => {
+      output += c;
+    });
+    proc.stderr.setEncoding('utf8').on('data', (c: string) => {
+      output += c;
+    });
+    const code = await new Promise<number | null>((resolve) => proc.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(output).toMatch(expected);
+  });
 });

@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { connectBus, provision } from '@hyperflow/bus';
 import { buckets } from '@hyperflow/contracts';
 import { runService } from '@hyperflow/service';
+import { StrategyError } from './errors.js';
 import { loadStrategies } from './host/catalog.js';
 import { createHost } from './host/host.js';
 import { importStrategyModules } from './host/import-modules.js';
@@ -29,10 +30,7 @@ await runService({
     }),
   start: async (ctx) => {
     const c = ctx.config;
-    const doc: unknown = JSON.parse(c.STRATEGIES_JSON ?? readFileSync(c.STRATEGIES_FILE as string, 'utf8'));
-    // user modules by path: relative to the strategies file (or the working directory)
-    const baseDir = c.STRATEGIES_FILE === undefined ? process.cwd() : dirname(c.STRATEGIES_FILE);
-    const strategies = loadStrategies(doc, await importStrategyModules(doc, baseDir));
+    const strategies = await strategiesOf(c);
     const log = ctx.log.child({ instance: c.INSTANCE_ID });
     if (c.BUS_PROVISION) await provision(ctx.nc, { root: c.SUBJECT_ROOT, namePrefix: c.STREAM_PREFIX, log });
     const signals = ctx.metrics.counter({
@@ -44,6 +42,11 @@ await runService({
       name: 'strategy_tick_to_signal_seconds',
       help: 'Receive time of the triggering tick to the signal being acknowledged by the stream',
       labelNames: ['strategy'],
+    });
+    const rejected = ctx.metrics.counter({
+      name: 'strategy_inbound_rejected_total',
+      help: 'Messages refused and dead-lettered, by reason (network: a message of another network, alert on it)',
+      labelNames: ['reason'],
     });
     const snapshots =
       c.SNAPSHOT_EVERY_EVENTS === 0
@@ -70,6 +73,7 @@ await runService({
       maxSignalLagMs: c.SIGNAL_MAX_LAG_MS,
       account: c.ACCOUNT_EVENTS,
       log,
+      onRejected: (reason) => rejected.inc({ reason }),
       onSignal: (s, lagMs) => {
         signals.inc({ strategy: s.strategy });
         lag.observe({ strategy: s.strategy }, lagMs / 1000);
@@ -81,3 +85,38 @@ await runService({
     ctx.setReady(true);
   },
 });
+
+/**
+ * The strategies document, loaded and its modules imported. Every failure names the variable it
+ * came from (and the file), so a start-up error points at what to fix.
+ */
+async function strategiesOf(c: StrategyServiceConfig) {
+  const variable =
+    c.STRATEGIES_JSON === undefined ? `STRATEGIES_FILE (${c.STRATEGIES_FILE})` : 'STRATEGIES_JSON';
+  const fail = (what: string, err: unknown): never => {
+    throw new StrategyError(`${variable}: ${what}: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+    });
+  };
+  let text = c.STRATEGIES_JSON;
+  if (text === undefined) {
+    try {
+      text = readFileSync(c.STRATEGIES_FILE as string, 'utf8');
+    } catch (err) {
+      return fail('cannot read the strategies file', err);
+    }
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    return fail('not a JSON strategies document', err);
+  }
+  // user modules by path: relative to the strategies file (or the working directory)
+  const baseDir = c.STRATEGIES_FILE === undefined ? process.cwd() : dirname(c.STRATEGIES_FILE);
+  try {
+    return loadStrategies(doc, await importStrategyModules(doc, baseDir));
+  } catch (err) {
+    return fail('invalid strategies document', err);
+  }
+}

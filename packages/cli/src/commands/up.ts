@@ -7,6 +7,7 @@ import { startLocalNats } from '../stack/nats-server.js';
 import { runProvisionStep } from '../stack/provision-step.js';
 import { clearSession, writeSession } from '../stack/session.js';
 import {
+  crashed,
   pollReadiness,
   type RunningService,
   type ServiceSpec,
@@ -49,8 +50,9 @@ const DEMO_STRATEGIES = {
 };
 
 /**
- * The services of the local stack, in start order (producers first). Execution trades on the
- * simulator with a key made for this run and an account the simulator funds.
+ * The services of the local stack, in start order (producers first), each started once what it
+ * depends on answers ready. Execution trades on the simulator with a key made for this run and an
+ * account the simulator funds.
  */
 function serviceSpecs(
   net: Net,
@@ -82,6 +84,7 @@ function serviceSpecs(
       entry: 'services/ingestor/dist/main.js',
       env: { ...nats('ingestor'), ...venue, COINS: 'BTC,ETH', CHANNELS: 'trades,l2Book,bbo,allMids' },
       httpPort: PORTS.ingestor,
+      dependsOn: ['simulator'],
     },
     {
       name: 'strategy',
@@ -94,23 +97,40 @@ function serviceSpecs(
           : { STRATEGIES_FILE: strategiesFile }),
       },
       httpPort: PORTS.strategy,
+      dependsOn: ['ingestor'],
     },
     {
       name: 'execution',
       entry: 'services/execution/dist/main.js',
       env: { ...nats('execution'), ...venue, EXEC_MODE: 'sim', EXEC_PRIVATE_KEY_FILE: wallet.keyFile },
       httpPort: PORTS.execution,
+      dependsOn: ['simulator'],
     },
   ];
 }
 
 function statusLines(services: readonly RunningService[]): string[] {
-  return services.map((s) => `  ${s.spec.name.padEnd(10)} ${s.state}${s.detail ? `  ${s.detail}` : ''}`);
+  return services.map(
+    (s) =>
+      `  ${s.spec.name.padEnd(10)} ${s.state}${s.restarts > 0 ? ` (restarts: ${s.restarts})` : ''}${s.detail ? `  ${s.detail}` : ''}`,
+  );
 }
 
-/** `hyperflow up`: nats-server + every built service, a live view, Ctrl-C stops everything. */
+/**
+ * `hyperflow up`: nats-server + every built service, a live view; Ctrl-C, SIGTERM or a closed
+ * terminal (SIGHUP) stops everything, and if `up` itself dies its children notice and stop.
+ */
 export async function up(opts: UpOptions): Promise<number> {
-  const say = (line: string) => opts.out.write(`${line}\n`);
+  // after SIGHUP the terminal is gone and writes to it fail: that must not stop the shutdown
+  const ignoreOutError = () => {};
+  opts.out.on('error', ignoreOutError);
+  const say = (line: string) => {
+    try {
+      opts.out.write(`${line}\n`);
+    } catch {
+      // the terminal is gone: nobody is left to read it
+    }
+  };
   const dataDir = opts.dataDir ?? join(opts.repoRoot, '.hyperflow');
   const configFile = join(opts.repoRoot, 'infra/nats/nats.conf');
   say(
@@ -130,10 +150,10 @@ export async function up(opts: UpOptions): Promise<number> {
   let services: RunningService[] = [];
   let nc: Awaited<ReturnType<typeof connectBus>> | undefined;
   let stopping: Promise<void> | undefined;
-  /** a service that died before we stopped it fails the run; one we stopped does not */
+  /** a service that crashed (even if restarted) fails the run; one we stopped does not */
   let exitedBeforeStop: boolean | undefined;
   const stop = () => {
-    exitedBeforeStop ??= services.some((svc) => svc.state === 'exited');
+    exitedBeforeStop ??= services.some(crashed);
     stopping ??= (async () => {
       say('\nhyperflow: stopping services…');
       await stopServices(services);
@@ -147,6 +167,7 @@ export async function up(opts: UpOptions): Promise<number> {
   const onSignal = () => void stop();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
   try {
     say(
       `hyperflow: nats-server ready at ${nats.url}${opts.cluster === undefined ? '' : ` (cluster of ${opts.cluster}, streams at R${opts.cluster})`}`,
@@ -216,10 +237,12 @@ export async function up(opts: UpOptions): Promise<number> {
         ]),
       );
     }
-    return (exitedBeforeStop ?? services.some((svc) => svc.state === 'exited')) ? 1 : 0;
+    return (exitedBeforeStop ?? services.some(crashed)) ? 1 : 0;
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
+    process.removeListener('SIGHUP', onSignal);
     await stop();
+    opts.out.removeListener('error', ignoreOutError);
   }
 }

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { generatePassword, serverPasswordEnv } from '@hyperflow/bus';
 import { locateNatsServer, NatsLocalError } from '@hyperflow/nats-local';
 import { CliError } from '../errors.js';
@@ -43,9 +44,13 @@ export function runPasswords(): Record<NatsUser, string> {
   >;
 }
 
+/** the guard that ties nats-server's life to ours (same path from src/stack and dist/stack) */
+const GUARD = fileURLToPath(new URL('../../bin/nats-guard.js', import.meta.url));
+
 /**
  * Starts nats-server with the repository's config (JetStream, one user per service) on a free
  * loopback port. Passwords are generated for this run and handed to the services, never printed.
+ * It runs under bin/nats-guard.js, which stops it when we stop, die or lose our terminal.
  */
 export async function startLocalNats(opts: {
   repoRoot: string;
@@ -63,10 +68,12 @@ export async function startLocalNats(opts: {
     ...serverPasswordEnv(passwords, 10),
   };
   // no monitoring listener for the local stack (-m 0); clients on loopback only
-  const child = spawn(bin, ['-c', opts.configFile, '-a', '127.0.0.1', '-p', '-1', '-m', '0'], {
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [GUARD, bin, '-c', opts.configFile, '-a', '127.0.0.1', '-p', '-1', '-m', '0'],
+    // stdin: a pipe we never write to; it closes when we die, and then the guard stops the server
+    { env, stdio: ['pipe', 'ignore', 'pipe'] },
+  );
   let log = '';
   const onData = (chunk: Buffer) => {
     log += chunk.toString();

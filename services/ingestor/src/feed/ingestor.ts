@@ -6,6 +6,7 @@ import {
   type HealthEvent,
   type MarketEvent,
   type Net,
+  networkProblems,
   type Subjects,
 } from '@hyperflow/contracts';
 import { type BackfillResult, backfill, backfillable, type GapWindow } from '../backfill/backfill.js';
@@ -452,8 +453,17 @@ export class Ingestor {
         this.metrics.duplicateSkipped(source);
         continue;
       }
+      const subject = subjectOf(this.o.subjects, e);
+      // never publish onto another network's subjects, nor another network's event onto ours
+      const wrongNet = networkProblems(subject, e, this.o.net, this.o.subjects.root);
+      if (wrongNet.length > 0) {
+        this.recent.delete(e.id);
+        this.o.log.error({ id: e.id, subject, problems: wrongNet }, 'event of another network refused');
+        this.deadLetter('network', wrongNet, `${source}:${e.type}`, () => JSON.stringify(e));
+        continue;
+      }
       try {
-        await this.o.sink.market(subjectOf(this.o.subjects, e), e);
+        await this.o.sink.market(subject, e);
         this.metrics.published(e.type, source, this.o.clock.now() - e.recvTsMs);
       } catch (err) {
         this.recent.delete(e.id);

@@ -98,6 +98,44 @@ describe('Ingestor', () => {
     expect(sink.markets).toHaveLength(1);
   });
 
+  it('given a frame nested 10 000 levels deep, then its dead letter is built without overflowing the stack', async () => {
+    const { ingestor, sink } = await connected();
+    let deep: unknown = [];
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    expect(() => ingestor.onData('trades', deep, tradesKey)).not.toThrow();
+    ingestor.onData('trades', [frames.trade('BTC', 5, 1005)], tradesKey);
+    await settle();
+    expect(sink.dead.map((d) => d.event.reason)).toEqual(['schema']);
+    expect(sink.dead[0]?.event.payload).toMatch(/^<unserializable payload: RangeError/);
+    expect(sink.markets).toHaveLength(1);
+  });
+
+  it('given subjects of another network than its own, then nothing is published there: each event is dead-lettered', async () => {
+    const { time, sink, feed } = setup();
+    const counted: string[] = [];
+    const ingestor = new Ingestor({
+      net: 'sim',
+      subjects: subjects('mainnet'),
+      instance: 'ing-1',
+      plan,
+      feed,
+      sink,
+      clock: time,
+      timers: time,
+      log: silentLogger,
+      metrics: { ...noopMetrics, deadLetter: (reason) => counted.push(reason) },
+    });
+    ingestor.onOpen();
+    await settle();
+    ingestor.onData('trades', [frames.trade('BTC', 6, 1006)], tradesKey);
+    await settle();
+    expect(sink.markets).toEqual([]);
+    expect(counted).toEqual(['network']);
+    expect(sink.dead[0]?.event.problems).toEqual([
+      'subject: hl.mainnet.md.trade.BTC is not under hl.sim. (this service runs on sim)',
+    ]);
+  });
+
   it('given an event the contract refuses at publish, then it is dead-lettered as contract', async () => {
     const { ingestor, sink } = await connected();
     sink.marketError = new ContractError('invalid event', ['px: bad']);

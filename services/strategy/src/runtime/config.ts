@@ -4,6 +4,15 @@ import { z } from 'zod';
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Environment of the strategy service, parsed once in main.ts. Which strategies and coins this
  * instance runs comes from the strategies document (STRATEGIES_FILE or STRATEGIES_JSON): split
@@ -24,8 +33,12 @@ export const StrategyServiceConfig = z
     INSTANCE_ID: z.string().regex(NAME).default('strategy-1'),
     /** path of a JSON strategies document: {"strategies":[{"kind":"trend","name":…,"config":{"coins":{…}}}]} */
     STRATEGIES_FILE: z.string().min(1).optional(),
-    /** the same document inline */
-    STRATEGIES_JSON: z.string().min(1).optional(),
+    /** the same document inline; its JSON is checked here, so a typo is a config error naming it */
+    STRATEGIES_JSON: z
+      .string()
+      .min(1)
+      .refine((s) => isJson(s), 'expected a JSON strategies document (it does not parse as JSON)')
+      .optional(),
     /** how much MARKET history is replayed on start to rebuild indicators */
     REPLAY_LOOKBACK_MS: envInt({ min: 0 }).default(6 * 3_600_000),
     /** a signal whose triggering tick is older than this when decided is withheld; 0 = never */

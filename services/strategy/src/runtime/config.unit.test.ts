@@ -28,6 +28,21 @@ describe('strategy service config', () => {
       expect(JSON.stringify(r)).toContain('STRATEGIES_FILE');
     }
   });
+  it('given STRATEGIES_JSON that is not JSON, names the variable', () => {
+    const r = parseEnv(StrategyServiceConfig, {
+      NATS_URL: 'nats://x:4222',
+      STRATEGIES_JSON: '{"strategies": [',
+    });
+    expect(r).toEqual({
+      ok: false,
+      issues: [
+        {
+          variable: 'STRATEGIES_JSON',
+          reason: 'expected a JSON strategies document (it does not parse as JSON)',
+        },
+      ],
+    });
+  });
   it('given a bad instance id, refuses it', () => {
     const r = parseEnv(StrategyServiceConfig, {
       NATS_URL: 'nats://x:4222',

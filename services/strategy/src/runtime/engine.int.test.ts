@@ -1,5 +1,5 @@
 import { createFastPublisher } from '@hyperflow/bus';
-import { buckets, type ControlCommand, SignalEmitted } from '@hyperflow/contracts';
+import { buckets, type ControlCommand, DeadLetter, parseJson, SignalEmitted } from '@hyperflow/contracts';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -219,5 +219,69 @@ describe('strategy engine on NATS', () => {
       size: '1',
       reduceOnly: true,
     });
+  });
+
+  it('refuses, dead-letters and counts a message of another network and a bad control command', async () => {
+    bus = await testBus('net');
+    const b = bus;
+    const rejected: string[] = [];
+    const nc = await b.connect('strategy-net');
+    conns.push(nc);
+    const e = await startEngine({
+      nc,
+      net: 'sim',
+      root: b.root,
+      streamPrefix: b.prefix,
+      instance: 'net',
+      host: exampleHost(),
+      lookbackMs: 3_600_000,
+      onRejected: (reason) => rejected.push(reason),
+    });
+    engines.push(e);
+    const js = jetstream(b.nc);
+    const now = Date.now();
+    // a mainnet tick on a sim subject, and mainnet / malformed halts on the sim control subject
+    await js.publish(b.subj.trade('BTC'), JSON.stringify({ ...trade('BTC', now, '100'), net: 'mainnet' }), {
+      msgID: 'main-tick',
+    });
+    const halt: ControlCommand = {
+      type: 'halt',
+      v: 1,
+      net: 'mainnet',
+      id: 'h',
+      by: 'x',
+      reason: 'y',
+      atMs: now,
+    };
+    await js.publish(b.subj.control('all'), JSON.stringify(halt), { msgID: 'main-halt' });
+    await js.publish(b.subj.control('all'), JSON.stringify({ ...halt, net: 'sim', by: '' }), {
+      msgID: 'bad-halt',
+    });
+    await waitFor(() => rejected.length === 3);
+    expect([...rejected].sort()).toEqual(['network', 'network', 'schema']);
+    expect(e.stats()).toMatchObject({ live: 0, controls: 0 });
+    expect(e.state().mode).not.toBe('halted');
+
+    const jsm = await jetstreamManager(b.nc);
+    await waitFor(async () => (await jsm.streams.info(b.streams.DLQ.name)).state.messages === 3);
+    const letters: DeadLetter[] = [];
+    for (let seq = 1; seq <= 3; seq++) {
+      const m = await jsm.streams.getMessage(b.streams.DLQ.name, { seq });
+      if (m) letters.push(parseJson(DeadLetter, m.data));
+    }
+    expect(letters.map((l) => [l.service, l.reason, l.source]).sort()).toEqual(
+      [
+        ['strategy', 'network', b.subj.control('all')],
+        ['strategy', 'network', b.subj.trade('BTC')],
+        ['strategy', 'schema', b.subj.control('all')],
+      ].sort(),
+    );
+
+    // a restart replays the control history: the mainnet halt is skipped there too
+    await e.stop();
+    engines.splice(0);
+    const again = await engine(b, 'net');
+    expect(again.state().mode).not.toBe('halted');
+    expect(again.stats().controls).toBe(0);
   });
 });

@@ -1,11 +1,17 @@
-import { type ConsumerRunner, createPublisher, type Logger, runConsumer, silentLogger } from '@hyperflow/bus';
+import {
+  type ConsumerRunner,
+  createInbound,
+  createPublisher,
+  type Logger,
+  runConsumer,
+  silentLogger,
+} from '@hyperflow/bus';
 import {
   AccountEvent,
   ControlCommand,
   HealthEvent,
   MarketEvent,
   type Net,
-  parseJson,
   SignalEmitted,
   streams,
   subjects,
@@ -51,6 +57,11 @@ export interface EngineOptions {
   readonly snapshots?: { readonly store: SnapshotStore; readonly everyEvents: number };
   /** called for every published signal with its tick-to-signal lag (ms) */
   readonly onSignal?: (signal: SignalEmitted, lagMs: number) => void;
+  /**
+   * called for every message refused and dead-lettered (bad JSON, schema, another network, a
+   * handler failure), from the durable consumers and the control subscriptions alike
+   */
+  readonly onRejected?: (reason: string, subject: string) => void;
 }
 
 export interface EngineStats {
@@ -125,24 +136,27 @@ export async function startEngine(o: EngineOptions): Promise<Engine> {
       'control',
     );
   };
+  // every message this engine reads must be of its network: subject and envelope
+  const network = { net: o.net, root };
+  const dlqSubject = subj.dlq('strategy');
+  const inbound = createInbound({
+    nc: o.nc,
+    service: 'strategy',
+    network,
+    dlqSubject,
+    log,
+    ...(o.onRejected ? { onRejected: o.onRejected } : {}),
+  });
   const subs: Subscription[] = controlSubjects.map((s) =>
-    o.nc.subscribe(s, {
-      callback: (err, m) => {
-        if (err) return log.error({ err }, 'control subscription failed');
-        try {
-          const c = parseJson(ControlCommand, m.data, `control on ${m.subject}`);
-          if (controlReplayed) applyControl(c);
-          else queuedControls.push(c);
-        } catch (e) {
-          log.warn({ err: e, subject: m.subject }, 'bad control command ignored');
-        }
-      },
+    inbound.subscribe(s, ControlCommand, (c) => {
+      if (controlReplayed) applyControl(c);
+      else queuedControls.push(c);
     }),
   );
   const controlLast = await lastSeq(jsm, st.CONTROL.name);
   const history = await readRange(
     js,
-    { stream: st.CONTROL.name, filterSubject: subj.all.control, throughSeq: controlLast },
+    { stream: st.CONTROL.name, filterSubject: subj.all.control, throughSeq: controlLast, network },
     ControlCommand,
   );
   for (const c of history.events) if (controlSubjects.includes(c.subject)) applyControl(c.event);
@@ -190,7 +204,13 @@ export async function startEngine(o: EngineOptions): Promise<Engine> {
   };
   const md = await readRange(
     js,
-    { stream: st.MARKET.name, filterSubject: subj.all.market, ...from('md'), throughSeq: through.md },
+    {
+      stream: st.MARKET.name,
+      filterSubject: subj.all.market,
+      ...from('md'),
+      throughSeq: through.md,
+      network,
+    },
     MarketStreamEvent,
   );
   const acct = account
@@ -201,6 +221,7 @@ export async function startEngine(o: EngineOptions): Promise<Engine> {
           filterSubject: subj.all.acct,
           ...from('acct'),
           throughSeq: through.acct,
+          network,
         },
         AccountEvent,
       )
@@ -307,9 +328,11 @@ export async function startEngine(o: EngineOptions): Promise<Engine> {
       durable: durable('md'),
       filterSubject: subj.all.market,
       schema: MarketStreamEvent,
-      dlqSubject: subj.dlq('strategy'),
+      dlqSubject,
+      network,
       service: 'strategy',
       log,
+      ...(o.onRejected ? { onDeadLetter: o.onRejected } : {}),
       handle: async (event, ctx) => {
         // state already holds everything up to the rebuild point
         if (ctx.streamSeq <= through.md || event.type === 'feedHealth') return;
@@ -326,9 +349,11 @@ export async function startEngine(o: EngineOptions): Promise<Engine> {
         durable: durable('acct'),
         filterSubject: subj.all.acct,
         schema: AccountEvent,
-        dlqSubject: subj.dlq('strategy'),
+        dlqSubject,
+        network,
         service: 'strategy',
         log,
+        ...(o.onRejected ? { onDeadLetter: o.onRejected } : {}),
         handle: async (event, ctx) => {
           if (ctx.streamSeq <= through.acct) return;
           await apply('acct', ctx.streamSeq, event, false);
@@ -344,6 +369,7 @@ export async function startEngine(o: EngineOptions): Promise<Engine> {
     async stop() {
       for (const s of subs) s.unsubscribe();
       await Promise.all(runners.map((r) => r.stop()));
+      await inbound.flush();
       snapshot();
       await saving;
     },

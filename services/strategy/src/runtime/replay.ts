@@ -1,4 +1,4 @@
-import { ContractError, parseJson } from '@hyperflow/contracts';
+import { checkInbound, type NetworkCheck } from '@hyperflow/bus';
 import { DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
 import type { z } from 'zod';
 
@@ -11,6 +11,8 @@ export interface ReplayRange {
   readonly fromSeq?: number;
   /** last stream sequence to read (inclusive) */
   readonly throughSeq: number;
+  /** skip messages of another network (subject or envelope), as the live path refuses them */
+  readonly network?: NetworkCheck;
 }
 
 export interface Replayed<T> {
@@ -21,8 +23,9 @@ export interface Replayed<T> {
 
 /**
  * Reads a stream range in order with an ordered (ephemeral) consumer: every message of the filter
- * from `fromMs` through `throughSeq`. Messages that break the contract are skipped and counted
- * (the live consumer already dead-lettered them); the returned list is what the live path saw.
+ * from `fromMs` through `throughSeq`. Messages that break the contract (or, with `network`, belong
+ * to another network) are skipped and counted (the live consumer already dead-lettered them); the
+ * returned list is what the live path saw.
  */
 export async function readRange<S extends z.ZodType>(
   js: JetStreamClient,
@@ -51,16 +54,9 @@ export async function readRange<S extends z.ZodType>(
         done = true;
         break;
       }
-      try {
-        events.push({
-          seq: m.seq,
-          subject: m.subject,
-          event: parseJson(schema, m.data, `stored message ${m.seq}`),
-        });
-      } catch (err) {
-        if (!(err instanceof ContractError)) throw err;
-        skipped += 1;
-      }
+      const checked = checkInbound(schema, m.subject, m.data, range.network);
+      if (checked.ok) events.push({ seq: m.seq, subject: m.subject, event: checked.value });
+      else skipped += 1;
       if (m.seq >= range.throughSeq || m.info.pending === 0) {
         done = true;
         break;
