@@ -443,6 +443,27 @@ describe('operator', () => {
   );
 });
 
+describe("operator's legacy unnamed consumer create", () => {
+  it("cannot name (and so replace) a service's durable: the server answers with an error", async () => {
+    for (const config of [
+      { durable_name: 'execution', filter_subject: 'hl.sim.signal.x', ack_policy: AckPolicy.None },
+      { name: 'execution', filter_subject: 'hl.sim.signal.x', ack_policy: AckPolicy.None },
+    ]) {
+      for (const action of [undefined, 'update', 'create']) {
+        const r = await api('operator', '$JS.API.CONSUMER.CREATE.SIGNALS', {
+          stream_name: 'SIGNALS',
+          config,
+          ...(action === undefined ? {} : { action }),
+        });
+        expect(r.error, `${JSON.stringify(config)} ${action}`).toBeDefined();
+      }
+    }
+    const ci = await (await jsm('operator')).consumers.info('SIGNALS', 'execution');
+    expect(ci.config.ack_policy).toBe(AckPolicy.Explicit);
+    expect(ci.config.ack_wait).toBe(30_000_000_000);
+  });
+});
+
 describe('verify-only start check', () => {
   it('passes for every service identity once provisioned, and names what is missing otherwise', async () => {
     for (const u of ['ingestor', 'strategy', 'execution'] as const) {

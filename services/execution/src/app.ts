@@ -10,6 +10,7 @@ import {
   openLeaseBucket,
   provision,
   runConsumer,
+  verifyProvisioned,
 } from '@hyperflow/bus';
 import {
   BalanceChanged,
@@ -121,6 +122,12 @@ export async function startExecution(deps: ExecutionDeps): Promise<RunningExecut
   const subj = subjects(net, c.SUBJECT_ROOT);
   const names = streams(c.SUBJECT_ROOT, c.STREAM_PREFIX);
   if (c.BUS_PROVISION) await provision(nc, { root: c.SUBJECT_ROOT, namePrefix: c.STREAM_PREFIX, log });
+  else if (c.NATS_USER !== undefined)
+    await verifyProvisioned(nc, c.NATS_USER, {
+      root: c.SUBJECT_ROOT,
+      namePrefix: c.STREAM_PREFIX,
+      net: c.HL_NETWORK,
+    });
   const jsm = await jetstreamManager(nc);
   const store = await createEventStore({ nc, stream: names.EXECUTION.name, schema: OrderEvent });
   const publisher = createPublisher(nc);
