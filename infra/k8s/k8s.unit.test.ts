@@ -261,12 +261,13 @@ describe('infra/k8s: network policies', () => {
     expect(deny.spec.egress).toBeUndefined();
   });
 
-  it('lets only ingestor and execution reach the venue, and every service reach NATS', () => {
+  it('lets only ingestor and execution reach the venue, and every service and the provisioner reach NATS', () => {
     const selected = (p: K8s) =>
       p.spec.podSelector.matchExpressions?.find((e: K8s) => e.key === 'app.kubernetes.io/name')?.values;
     expect(selected(byName('hyperflow-allow-venue-egress'))).toEqual(['ingestor', 'execution']);
     expect(selected(byName('hyperflow-allow-simulator-egress'))).toEqual(['ingestor', 'execution']);
-    expect(selected(byName('hyperflow-allow-nats-clients'))).toEqual(SERVICES);
+    // and the one-shot provision Job (streams, buckets, consumers)
+    expect(selected(byName('hyperflow-allow-nats-clients'))).toEqual([...SERVICES, 'provision']);
     expect(byName('hyperflow-allow-nats-clients').spec.egress[0].ports).toEqual([
       { protocol: 'TCP', port: 4222 },
     ]);

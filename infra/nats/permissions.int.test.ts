@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import {
   createEventStore,
+  createFastPublisher,
   generatePassword,
   IDENTITIES,
   inboxPrefixFor,
@@ -181,6 +182,13 @@ describe('provisioner: creates streams, buckets and durables; nothing else', () 
 
 describe('ingestor', () => {
   allowed('ingestor', 'publish market data to MARKET', () => publishAck('ingestor', 'hl.sim.md.trade.BTC'));
+  allowed('ingestor', 'publish market data through the fast publisher (acks on its own inbox)', async () => {
+    const fast = createFastPublisher(nc('ingestor'));
+    await fast.publish('hl.sim.md.trade.SOL', Any, {}, { msgId: 'perm-fast-1' });
+    const stats = await fast.flush();
+    expect(stats.acked).toBe(1);
+    expect(stats.failed).toBe(0);
+  });
   allowed('ingestor', 'dead-letter to its DLQ subject', () => publishAck('ingestor', 'hl.sim.dlq.ingestor'));
   allowed('ingestor', 'debit the per-IP ledger (KV hl_ratelimit ip.*)', async () => {
     const kv = await new Kvm(jetstream(nc('ingestor'))).open('hl_ratelimit');
@@ -308,6 +316,12 @@ describe('strategy', () => {
       filter_subjects: 'hl.sim.acct.>',
     });
     expect((await c.next({ expires: 2000 }))?.subject).toMatch(/acct/);
+  });
+  allowed('strategy', 'replay control history (ordered consumer on CONTROL)', async () => {
+    await publishAck('operator', 'hl.sim.ctl.strategy');
+    await (await jsm('strategy')).streams.info('CONTROL');
+    const c = await jetstream(nc('strategy')).consumers.get('CONTROL', { filter_subjects: 'hl.sim.ctl.>' });
+    expect((await c.next({ expires: 2000 }))?.subject).toMatch(/ctl/);
   });
   allowed('strategy', 'stream info of MARKET and EXECUTION', async () => {
     await (await jsm('strategy')).streams.info('MARKET');
@@ -441,6 +455,27 @@ describe('operator', () => {
   refused('operator', 'forge an order event (publish hl.sim.exec.order.x)', () =>
     publishAck('operator', 'hl.sim.exec.order.forged'),
   );
+});
+
+describe("operator's legacy unnamed consumer create", () => {
+  it("cannot name (and so replace) a service's durable: the server answers with an error", async () => {
+    for (const config of [
+      { durable_name: 'execution', filter_subject: 'hl.sim.signal.x', ack_policy: AckPolicy.None },
+      { name: 'execution', filter_subject: 'hl.sim.signal.x', ack_policy: AckPolicy.None },
+    ]) {
+      for (const action of [undefined, 'update', 'create']) {
+        const r = await api('operator', '$JS.API.CONSUMER.CREATE.SIGNALS', {
+          stream_name: 'SIGNALS',
+          config,
+          ...(action === undefined ? {} : { action }),
+        });
+        expect(r.error, `${JSON.stringify(config)} ${action}`).toBeDefined();
+      }
+    }
+    const ci = await (await jsm('operator')).consumers.info('SIGNALS', 'execution');
+    expect(ci.config.ack_policy).toBe(AckPolicy.Explicit);
+    expect(ci.config.ack_wait).toBe(30_000_000_000);
+  });
 });
 
 describe('verify-only start check', () => {

@@ -228,7 +228,8 @@ export function createFastPublisher(nc: NatsConnection, opts: FastPublisherOptio
 
   const ensureInbox = (): string => {
     if (inbox !== undefined) return inbox;
-    const prefix = createInbox();
+    // under the connection's inbox prefix: the identity may subscribe to its own inboxes only
+    const prefix = createInbox((nc as { options?: { inboxPrefix?: string } }).options?.inboxPrefix);
     const cut = prefix.length + 1;
     nc.subscribe(`${prefix}.*`, {
       callback: (err, m) => {

@@ -8,10 +8,12 @@ import { Net, subjects } from '@hyperflow/contracts';
 import { sendControl } from './commands/control.js';
 import { connectCli, parseReplayArgs, REPLAY_USAGE, replay } from './commands/replay.js';
 import { schemas } from './commands/schemas.js';
+import { setup } from './commands/setup.js';
 import { collectStatus, formatStatus } from './commands/status.js';
 import { tap } from './commands/tap.js';
 import { up } from './commands/up.js';
 import { CliError } from './errors.js';
+import { runProvisionStep } from './stack/provision-step.js';
 import { resolveNats } from './stack/session.js';
 
 const USAGE = `usage: hyperflow <command>
@@ -29,6 +31,10 @@ ${REPLAY_USAGE}
   backtest <events.jsonl> --config <strategies.json> [--summary-only] [--no-fills]
                                      run the strategies over recorded events (same code as live)
   schemas [name] [--out dir]         print (or write) the JSON Schema of every contract
+  setup [--force]                    write .env from .env.example with random NATS and Grafana
+                                     passwords and their bcrypt hashes (--force: rotate them all)
+  provision [--net sim]              create/update streams, buckets and consumers as the
+                                     provisioner (NATS_URL, NATS_PROVISIONER_PASSWORD)
 
 NATS is found through NATS_URL / NATS_USER / NATS_PASS, or the session of a running 'hyperflow up'.`;
 
@@ -196,6 +202,24 @@ export async function main(args: string[]): Promise<number> {
         const name = rest.find((a, i) => !a.startsWith('--') && rest[i - 1] !== '--out');
         const outDir = flag(rest, '--out');
         return schemas({ ...(name ? { name } : {}), ...(outDir ? { outDir } : {}), out: process.stdout });
+      }
+      case 'setup': {
+        const target = setup({
+          example: `${repoRoot}.env.example`,
+          target: `${repoRoot}.env`,
+          force: rest.includes('--force'),
+        });
+        process.stdout.write(`hyperflow: wrote ${target} (mode 0600) with fresh secrets\n`);
+        return 0;
+      }
+      case 'provision': {
+        const net = Net.safeParse(flag(rest, '--net') ?? 'sim');
+        if (!net.success) throw new CliError('--net must be one of sim, testnet, mainnet');
+        const url = process.env.NATS_URL;
+        const password = process.env.NATS_PROVISIONER_PASSWORD;
+        if (!url || !password) throw new CliError('provision needs NATS_URL and NATS_PROVISIONER_PASSWORD');
+        process.stdout.write(`${await runProvisionStep({ url, password, net: net.data })}\n`);
+        return 0;
       }
       case undefined:
       case 'help':

@@ -3,7 +3,7 @@
 // standby); from there it leads: account, recovery, dead-man's switches, then signals.
 // main.ts opens the connections; tests call this directly.
 import { createHash } from 'node:crypto';
-import { ConcurrencyError, provision } from '@hyperflow/bus';
+import { ConcurrencyError, provision, verifyProvisioned } from '@hyperflow/bus';
 import { NonceManager } from '@hyperflow/signing';
 import { startAccount } from './account/account.js';
 import { accountAdapters } from './account/adapters.js';
@@ -34,6 +34,12 @@ const sha256Hex = (text: string) => createHash('sha256').update(text).digest('he
 export async function startExecution(deps: ExecutionDeps): Promise<RunningExecution> {
   const { config: c, nc, log } = deps;
   if (c.BUS_PROVISION) await provision(nc, { root: c.SUBJECT_ROOT, namePrefix: c.STREAM_PREFIX, log });
+  else if (c.NATS_USER !== undefined)
+    await verifyProvisioned(nc, c.NATS_USER, {
+      root: c.SUBJECT_ROOT,
+      namePrefix: c.STREAM_PREFIX,
+      net: c.HL_NETWORK,
+    });
   const modules = new Modules();
   try {
     return await startModules(deps, modules);

@@ -1,4 +1,4 @@
-import { provision } from '@hyperflow/bus';
+import { provision, verifyProvisioned } from '@hyperflow/bus';
 import { subjects } from '@hyperflow/contracts';
 import {
   InfoClient,
@@ -62,6 +62,14 @@ export async function startIngestor(o: StartIngestorOptions): Promise<RunningIng
   const urls = venueUrls(c);
   const subj = subjects(c.HL_NETWORK, c.SUBJECT_ROOT);
   if (c.BUS_PROVISION) await provision(o.nc, { root: c.SUBJECT_ROOT, namePrefix: c.STREAM_PREFIX, log });
+  // as an identity of infra/nats/nats.conf it may create nothing: fail now, naming what is missing
+  else if (c.NATS_USER !== undefined) {
+    await verifyProvisioned(o.nc, c.NATS_USER, {
+      root: c.SUBJECT_ROOT,
+      namePrefix: c.STREAM_PREFIX,
+      net: c.HL_NETWORK,
+    });
+  }
 
   // venue: 1200 REST weight per IP per minute (API reference 7.1); this process spends its share
   const budget = await restBudget(o.nc, c, clock, log);

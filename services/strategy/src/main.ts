@@ -2,7 +2,7 @@
 // opens NATS and owns the root logger.
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { connectBus, provision } from '@hyperflow/bus';
+import { connectBus, provision, verifyProvisioned } from '@hyperflow/bus';
 import { buckets } from '@hyperflow/contracts';
 import { runService } from '@hyperflow/service';
 import { StrategyError } from './errors.js';
@@ -33,6 +33,14 @@ await runService({
     const strategies = await strategiesOf(c);
     const log = ctx.log.child({ instance: c.INSTANCE_ID });
     if (c.BUS_PROVISION) await provision(ctx.nc, { root: c.SUBJECT_ROOT, namePrefix: c.STREAM_PREFIX, log });
+    // as an identity of infra/nats/nats.conf it may create nothing: fail now, naming what is missing
+    else if (c.NATS_USER !== undefined) {
+      await verifyProvisioned(ctx.nc, c.NATS_USER, {
+        root: c.SUBJECT_ROOT,
+        namePrefix: c.STREAM_PREFIX,
+        net: c.HL_NETWORK,
+      });
+    }
     const signals = ctx.metrics.counter({
       name: 'strategy_signals_total',
       help: 'Signals published',

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { inboxPrefixFor, serverPasswordEnv } from '@hyperflow/bus';
 import { type NatsHandle, startNatsBinary } from '@hyperflow/testkit';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { parseVmRss } from '../stats.js';
@@ -22,7 +23,7 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export const nowMs = () => performance.timeOrigin + performance.now();
 
 export type ServiceName = 'simulator' | 'ingestor' | 'strategy' | 'execution';
-export const NATS_USERS = ['ingestor', 'strategy', 'execution', 'operator'] as const;
+export const NATS_USERS = ['provisioner', 'ingestor', 'strategy', 'execution', 'operator'] as const;
 export type NatsUser = (typeof NATS_USERS)[number];
 
 export interface StackNats {
@@ -40,13 +41,15 @@ export async function startStackNats(): Promise<StackNats> {
     NATS_USERS.map((u) => [u, `p${randomBytes(18).toString('hex')}`]),
   ) as Record<NatsUser, string>;
   const env: Record<string, string> = {};
-  for (const u of NATS_USERS) env[`NATS_${u.toUpperCase()}_PASSWORD`] = passwords[u];
+  // the server gets bcrypt hashes only (infra/nats/nats.conf)
+  Object.assign(env, serverPasswordEnv(passwords, 10));
   const handle: NatsHandle = await startNatsBinary({ configFile: `${REPO_ROOT}infra/nats/nats.conf`, env });
   return {
     url: handle.url,
     passwords,
     env: (user) => ({ NATS_URL: handle.url, NATS_USER: user, NATS_PASS: passwords[user] }),
-    connect: (user, name) => connect({ servers: handle.url, user, pass: passwords[user], name }),
+    connect: (user, name) =>
+      connect({ servers: handle.url, user, pass: passwords[user], name, inboxPrefix: inboxPrefixFor(user) }),
     stop: () => handle.stop(),
   };
 }

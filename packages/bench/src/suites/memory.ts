@@ -1,4 +1,4 @@
-import { provision } from '@hyperflow/bus';
+import { provision, provisionDurables } from '@hyperflow/bus';
 import { Wallet } from 'ethers';
 import type { Detail, Result } from '../report.js';
 import {
@@ -127,9 +127,10 @@ async function measure(size: number): Promise<Measured> {
   const nats = await startStackNats();
   const procs: Proc[] = [];
   try {
-    const admin = await nats.connect('operator', 'bench-memory-admin');
+    const admin = await nats.connect('provisioner', 'bench-memory-admin');
     try {
       await provision(admin);
+      await provisionDurables(admin, { net: 'sim' });
     } finally {
       await admin.close();
     }

@@ -1,4 +1,4 @@
-import { provision } from '@hyperflow/bus';
+import { provision, provisionDurables } from '@hyperflow/bus';
 import { type SignalEmitted, subjects } from '@hyperflow/contracts';
 import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -53,9 +53,10 @@ export async function recoverySuite(): Promise<Result[]> {
   const conns: NatsConnection[] = [];
   let signalTimer: NodeJS.Timeout | undefined;
   try {
-    const admin = await nats.connect('operator', 'bench-recovery-admin');
+    const admin = await nats.connect('provisioner', 'bench-recovery-admin');
     conns.push(admin);
     await provision(admin, { limits: { buckets: { leases: { ttlMs: LEASE_TTL_MS } } } });
+    await provisionDurables(admin, { net: 'sim' });
 
     const key = Wallet.createRandom();
     const ports = { simulator: await freePort(), ingestor: await freePort() };

@@ -97,8 +97,10 @@ export const IDENTITIES: readonly Identity[] = [
     reads: [
       { stream: 'MARKET', filter: 'hl.*.md.>' },
       { stream: 'EXECUTION', filter: 'hl.*.acct.>' },
+      // control history replayed on start (a halt survives a restart)
+      { stream: 'CONTROL', filter: 'hl.*.ctl.>' },
     ],
-    streamInfo: ['MARKET', 'EXECUTION', 'KV:snapshots'],
+    streamInfo: ['MARKET', 'EXECUTION', 'CONTROL', 'KV:snapshots'],
     messageGet: [],
     kv: STRATEGY_INSTANCES.map((i) => ({ bucket: 'snapshots' as const, key: `strategy_${i}`, write: true })),
     micro: 'strategy',

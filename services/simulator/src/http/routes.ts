@@ -8,6 +8,7 @@ import {
   type Venue,
   type VenueReply,
 } from '../venue/venue.js';
+import { isLoopback } from './loopback.js';
 
 const MAX_BODY_BYTES = 1_000_000;
 
@@ -55,6 +56,11 @@ export function httpHandler(venue: Venue, control: ControlHooks, logger: Logger)
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     const ip = req.socket.remoteAddress ?? 'unknown';
+    // control paths (faults, market moves, the ledger) are for this machine only, whatever SIM_HOST binds
+    if (path?.startsWith('/_sim/') && !isLoopback(req.socket.remoteAddress)) {
+      res.writeHead(403).end();
+      return;
+    }
     if (req.method === 'GET' && path === '/_sim/ledger') {
       reply(res, { status: 200, body: control.ledger() });
       return;
