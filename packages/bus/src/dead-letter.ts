@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { DeadLetter } from '@hyperflow/contracts';
+import { sha256Hex } from '@hyperflow/core';
 
 // contract: DLQ payloads are kept verbatim up to 64 KiB
 export const MAX_DEAD_LETTER_PAYLOAD_CHARS = 64 * 1024;
@@ -51,7 +51,7 @@ export function buildDeadLetter(d: DeadLetterInput): DeadLetter {
     problems,
     source: clip(d.source, MAX_FIELD_CHARS),
     payload: text,
-    payloadSha256: createHash('sha256').update(bytes).digest('hex'),
+    payloadSha256: sha256Hex(bytes),
     payloadBytes: bytes.length,
     ...(index === undefined ? {} : { index }),
     ...(streamSeq === undefined ? {} : { streamSeq }),

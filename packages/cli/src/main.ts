@@ -25,7 +25,8 @@ const USAGE = `usage: hyperflow <command>
                                      --cluster: that many routed local servers, streams replicated)
   tap <subject> [--json]             print every message on a subject (wildcards allowed)
 ${REPLAY_USAGE}
-  status                             health of every running service (NATS micro discovery)
+  status [--json]                    every running service as a table: state, readiness and why,
+                                     version, uptime, counters (--json: the raw answers)
   halt | resume | reduce-only [--target all|execution|strategy] [--reason text] [--net sim]
                                      send a control command (halt also cancels every open order)
   backtest <events.jsonl> --config <strategies.json> [--summary-only] [--no-fills]
@@ -168,7 +169,7 @@ export async function main(args: string[]): Promise<number> {
         const nc = await connectFromSession();
         const reports = await collectStatus(nc);
         process.stdout.write(
-          `${rest.includes('--json') ? JSON.stringify(reports) : formatStatus(reports)}\n`,
+          `${rest.includes('--json') ? JSON.stringify(reports) : formatStatus(reports, Date.now())}\n`,
         );
         await nc.drain();
         return 0;

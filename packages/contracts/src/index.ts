@@ -1,4 +1,11 @@
-export { CANDLE_INTERVAL_MS, candleCloseTime, candleOpenTime, minIntervalMs } from './candles.js';
+export {
+  CANDLE_INTERVAL_BOUNDS_MS,
+  CANDLE_INTERVAL_MS,
+  candleCloseTime,
+  candleOpenTime,
+  maxIntervalMs,
+  minIntervalMs,
+} from './candles.js';
 export { CATALOG, type CatalogEntry } from './catalog.js';
 export { decodeCoin, encodeCoin, MAX_COIN_LENGTH } from './coin.js';
 export { Address, Cloid, Coin, Decimal, EpochMs, EpochMsPrecise, PositiveDecimal, Side } from './common.js';

@@ -54,7 +54,6 @@ export {
 } from './runtime/engine.js';
 export { type Replayed, type ReplayRange, readRange } from './runtime/replay.js';
 export { kvSnapshotStore, type SnapshotStore, StrategySnapshot } from './runtime/snapshot.js';
-export { sha256Hex } from './signals/sha256.js';
 export { signalId } from './signals/signal-id.js';
 export { ExitCoinConfig, ExitConfig, type ExitState, exitManager } from './strategies/exit-manager.js';
 export {

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { provision } from '@hyperflow/bus';
 import { SignalEmitted, subjects, type TradeEvent } from '@hyperflow/contracts';
+import { sha256Hex } from '@hyperflow/core';
 import { cloidForSignal, ExecutionConfig, startExecution } from '@hyperflow/execution';
 import { IngestorConfig, startIngestor } from '@hyperflow/ingestor';
 import { type DigestSigner, LocalSigner } from '@hyperflow/signing';
@@ -31,7 +31,6 @@ const COIN = 'ETH';
 
 /** one clock for every stamp: sub-ms, on the epoch scale (what the ingestor stamps recvTsMs with) */
 const now = () => performance.timeOrigin + performance.now();
-const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**

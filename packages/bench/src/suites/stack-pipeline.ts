@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { provision } from '@hyperflow/bus';
 import { SignalEmitted, subjects } from '@hyperflow/contracts';
+import { sha256Hex } from '@hyperflow/core';
 import { cloidForSignal } from '@hyperflow/execution';
 import { startNats } from '@hyperflow/testkit';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -25,7 +25,6 @@ const MEASURE_MS = Number(process.env.BENCH_STACK_PIPELINE_MS ?? 30_000);
 const WARMUP_MS = 3_000;
 const TARGET_P99_MS = 2;
 const COIN = 'ETH';
-const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
  * Tick-to-order with every service as its own process (built entries, as `hyperflow up` starts

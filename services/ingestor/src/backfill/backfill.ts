@@ -1,7 +1,7 @@
-import type { MarketEvent, Net } from '@hyperflow/contracts';
+import { candleOpenTime, type MarketEvent, type Net } from '@hyperflow/contracts';
 import { parseCandles, parseTrades } from '@hyperflow/hyperliquid';
 import type { PlannedSubscription } from '../config/plan.js';
-import { INTERVAL_MS, type RestSource } from './rest.js';
+import type { RestSource } from './rest.js';
 
 export interface GapWindow {
   readonly fromMs: number;
@@ -55,8 +55,7 @@ export async function backfill(
           if (t.exchTsMs >= fromMs) events.push(t);
         }
       } else if (sub.channel === 'candle' && sub.interval !== undefined) {
-        const iv = INTERVAL_MS[sub.interval];
-        const startTime = Math.floor(fromMs / iv) * iv;
+        const startTime = candleOpenTime(sub.interval, fromMs);
         const answer = await rest.candleSnapshot({ coin, interval: sub.interval, startTime, endTime: now });
         events.push(...parseCandles(answer, { net: ctx.net, recvTsMs: ctx.nowMs() }));
       }

@@ -57,6 +57,28 @@ describe('backfill', () => {
     expect(rest.calls).toEqual([`candleSnapshot BTC 1h ${8 * HOUR}-${10 * HOUR}`]);
   });
 
+  it('asks a 1M candle from the first of the calendar month the gap began in', async () => {
+    const monthly = planSubscriptions({
+      coins: ['BTC'],
+      channels: ['candle'],
+      candleIntervals: ['1M'],
+      book: { fast: false },
+      ownsGlobal: true,
+      staleAfterMs: 0,
+    });
+    const rest = new FakeRest();
+    // the gap began on the last day of the leap February 2028; a 31-day epoch multiple would have
+    // started the request on 2028-02-21, after the February candle opened
+    const now = Date.UTC(2028, 2, 1, 2);
+    await backfill(
+      rest,
+      monthly,
+      { fromMs: Date.UTC(2028, 1, 29, 23), toMs: now },
+      { net: 'sim', nowMs: () => now, maxWindowMs: 24 * HOUR },
+    );
+    expect(rest.calls).toEqual([`candleSnapshot BTC 1M ${Date.UTC(2028, 1, 1)}-${now}`]);
+  });
+
   it('reports a failed or invalid answer as incomplete and goes on with the rest', async () => {
     const rest = new FakeRest();
     rest.trades = [{ coin: 'BTC', px: 'nope' }];

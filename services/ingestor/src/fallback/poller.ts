@@ -1,6 +1,6 @@
-import type { CandleInterval, MarketEvent, Net } from '@hyperflow/contracts';
+import { type CandleInterval, candleOpenTime, type MarketEvent, type Net } from '@hyperflow/contracts';
 import { parseBbo, parseBook, parseCandles, parseMidsRecord, parseTrades } from '@hyperflow/hyperliquid';
-import { INTERVAL_MS, type RestSource } from '../backfill/rest.js';
+import type { RestSource } from '../backfill/rest.js';
 import type { PlannedSubscription } from '../config/plan.js';
 import type { Clock, Logger, TimerHandle, Timers } from '../ports.js';
 
@@ -99,9 +99,8 @@ export async function pollOnce(
     }
     case 'candle': {
       // the open candle and the one before it: the previous one may have closed since the last round
-      const iv = INTERVAL_MS[req.interval];
       const now = Math.floor(recvTsMs());
-      const startTime = Math.floor(now / iv) * iv - iv;
+      const startTime = candleOpenTime(req.interval, candleOpenTime(req.interval, now) - 1);
       const answer = await rest.candleSnapshot({
         coin: req.coin,
         interval: req.interval,

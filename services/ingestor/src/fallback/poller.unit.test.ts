@@ -58,6 +58,20 @@ describe('pollOnce', () => {
     expect(all[2]).toMatchObject({ id: 'bbo:sim:BTC:2000', bid: { px: '100' }, ask: { px: '101' } });
   });
 
+  it('asks the open candle and the one before it, calendar months included', async () => {
+    const rest = new FakeRest();
+    const at = (now: number) =>
+      pollOnce(rest, { kind: 'candle', coin: 'BTC', interval: '1M' }, 'sim', () => now);
+    await at(Date.UTC(2028, 2, 1, 0, 0, 0, 5)); // just into March 2028: February (29 days) before it
+    await at(Date.UTC(2028, 0, 15)); // mid-January: December 2027 before it
+    await pollOnce(rest, { kind: 'candle', coin: 'BTC', interval: '1m' }, 'sim', () => 3 * 60_000 + 7);
+    expect(rest.calls).toEqual([
+      `candleSnapshot BTC 1M ${Date.UTC(2028, 1, 1)}-${Date.UTC(2028, 2, 1, 0, 0, 0, 5)}`,
+      `candleSnapshot BTC 1M ${Date.UTC(2027, 11, 1)}-${Date.UTC(2028, 0, 15)}`,
+      `candleSnapshot BTC 1m ${2 * 60_000}-${3 * 60_000 + 7}`,
+    ]);
+  });
+
   it('an unknown coin (null book) yields nothing', async () => {
     const rest = new FakeRest();
     expect(await pollOnce(rest, { kind: 'book', coin: 'X', book: true, bbo: true }, 'sim', () => 1)).toEqual(

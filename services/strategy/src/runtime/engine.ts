@@ -16,6 +16,7 @@ import {
   streams,
   subjects,
 } from '@hyperflow/contracts';
+import { sha256Hex } from '@hyperflow/core';
 import {
   JetStreamApiCodes,
   JetStreamApiError,
@@ -27,7 +28,6 @@ import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { z } from 'zod';
 import { StrategyError } from '../errors.js';
 import type { HostState, StrategyHost } from '../host/host.js';
-import { sha256Hex } from '../signals/sha256.js';
 import type { StrategyEvent } from '../strategies/strategy.js';
 import { readRange } from './replay.js';
 import type { SnapshotStore, StrategySnapshot } from './snapshot.js';

@@ -1,4 +1,4 @@
-import { sha256Hex } from './sha256.js';
+import { sha256Hex } from '@hyperflow/core';
 
 /** The contract's limit on an event id. */
 const MAX_ID = 200;
