@@ -24,6 +24,9 @@ import { encodeEvent } from './publish.js';
 
 const MS = 1_000_000; // JetStream durations are nanoseconds
 
+/** each pull request's lifetime: bounds how long intake stalls after a consumer leader change */
+const PULL_EXPIRES_MS = 5000;
+
 export interface MessageContext {
   readonly subject: string;
   readonly streamSeq: number;
@@ -291,7 +294,9 @@ export async function runConsumer<S extends z.ZodType>(opts: RunConsumerOptions<
     while (!stopping) {
       try {
         const consumer = await js.consumers.get(stream, durable);
-        messages = await consumer.consume({ max_messages: opts.batch ?? 64 });
+        // a short pull expiry (idle heartbeats at half of it): when the consumer's leader changes on a
+        // cluster, the next pull reaches the new leader within seconds instead of after 30 s
+        messages = await consumer.consume({ max_messages: opts.batch ?? 64, expires: PULL_EXPIRES_MS });
         // stopped while we were connecting: the loop below drains what was pulled and ends
         if (stopping) void messages.close();
         for await (const m of messages) {
