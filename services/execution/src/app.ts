@@ -2,34 +2,29 @@
 // in order; stop runs them in reverse. Up to the signer lease a replica follows the bus (a hot
 // standby); from there it leads: account, recovery, dead-man's switches, then signals.
 // main.ts opens the connections; tests call this directly.
-import { createHash } from 'node:crypto';
-import { ConcurrencyError, provision, verifyProvisioned } from '@hyperflow/bus';
-import { NonceManager } from '@hyperflow/signing';
+import { provision, verifyProvisioned } from '@hyperflow/bus';
 import { startAccount } from './account/account.js';
 import { accountAdapters } from './account/adapters.js';
-import { busAdapters, openSignerLease } from './bus/nats.js';
+import { busAdapters, signerLeasePorts } from './bus/nats.js';
 import { riskLimits, signingChain } from './config.js';
 import { type Deadman, startDeadman, startKillSwitch } from './control/safety.js';
-import { Executor } from './execute/executor.js';
+import { liveExecutor } from './execute/live.js';
 import { startSignerLease } from './lease/signer-lease.js';
 import { Modules } from './lifecycle/modules.js';
 import type { ExecutionDeps, RunningExecution } from './lifecycle/running.js';
 import { executionMetrics } from './metrics/metrics.js';
 import { OrderMetrics } from './metrics/order-metrics.js';
-import { needsResolution } from './order/decider.js';
 import { systemClock } from './ports.js';
 import { startRecovery } from './recovery/resume.js';
 import { RiskBook } from './risk/book.js';
+import type { ModeChange } from './risk/engine.js';
 import { startRiskIntake } from './risk/intake.js';
 import { startRiskModeRecorder } from './risk/mode-recorder.js';
 import { startSignalIntake } from './signals/intake.js';
-import { venueOrderSigner } from './submit/signer.js';
 import { venueAdapters } from './venue/adapters.js';
 import { startVenueConnection } from './venue/connection.js';
 
 export type { ExecutionDeps, RunningExecution } from './lifecycle/running.js';
-
-const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export async function startExecution(deps: ExecutionDeps): Promise<RunningExecution> {
   const { config: c, nc, log } = deps;
@@ -42,7 +37,7 @@ export async function startExecution(deps: ExecutionDeps): Promise<RunningExecut
     });
   const modules = new Modules();
   try {
-    return await startModules(deps, modules);
+    return await startLeading(await startFollowing(deps, modules));
   } catch (err) {
     // a start that fails half-way (or is aborted while waiting) releases what it started
     await modules.stop(log).catch((e: unknown) => log.error({ err: e }, 'stop after a failed start failed'));
@@ -50,124 +45,131 @@ export async function startExecution(deps: ExecutionDeps): Promise<RunningExecut
   }
 }
 
-async function startModules(deps: ExecutionDeps, modules: Modules): Promise<RunningExecution> {
+/** What a replica runs from the start, as a standby too. */
+type Following = Awaited<ReturnType<typeof startFollowing>>;
+
+async function startFollowing(deps: ExecutionDeps, modules: Modules) {
   const { config: c, nc, log } = deps;
   const clock = systemClock(deps.clock ?? Date.now);
-  const now = () => clock.now();
   const net = c.HL_NETWORK;
-  const bus = await busAdapters({ nc, config: c, clock, log });
+  const onWaiting = (why: string) => deps.onReadiness?.(false, why);
+  const retry = { clock, log, signal: deps.signal, onWaiting };
+  const bus = await busAdapters({ nc, config: c, clock, log, retry });
   const risk = new RiskBook(riskLimits(c));
-
   const signer = deps.signer.address;
+  const leasePorts = signerLeasePorts({ nc, config: c, signer, clock, log, onFatal: deps.onFatal, retry });
   const lease = modules.add(
-    await startSignerLease({
-      log,
-      signer,
-      openLease: () => openSignerLease({ nc, config: c, signer, clock, log, onFatal: deps.onFatal }),
-      localNonces: () => new NonceManager({ clock: now }),
-      ...(deps.onRole ? { onRole: deps.onRole } : {}),
-    }),
+    await startSignerLease({ ...leasePorts, ...(deps.onRole ? { onRole: deps.onRole } : {}) }),
   );
-  const mode = () => risk.state.mode;
-  const v = await venueAdapters({ ...deps, clock, nonces: lease.nonces, mode });
-  const { info, budgets, queue, account } = v;
-  const venue = modules.add(await startVenueConnection(v.ports));
-  const { registry, sendAction } = venue;
-  const track = (work: Promise<unknown>) => venue.track(work);
-  const about = { mode: c.EXEC_MODE, net, signer, account, chain: signingChain(c), assets: registry.size };
-  log.info(about, 'execution venue ready');
+  const v = await venueAdapters({ ...deps, clock, nonces: lease.nonces, mode: () => risk.state.mode });
+  const venue = modules.add(await startVenueConnection({ ...v.ports, retry }));
+  const about = { mode: c.EXEC_MODE, net, signer, account: v.account, chain: signingChain(c) };
+  log.info({ ...about, assets: venue.registry.size }, 'execution venue ready');
 
-  const metrics = executionMetrics(deps.metrics, budgets, () => lease.active);
-  const onMode = (m: typeof risk.state.mode) => {
-    metrics.riskMode(m);
-    queue?.poke();
+  const metrics = executionMetrics(deps.metrics, v.budgets, () => lease.active);
+  const onMode = (mode: typeof risk.state.mode) => {
+    metrics.riskMode(mode);
+    v.queue?.poke();
   };
   const isActive = () => lease.active;
   const recorder = modules.add(
-    await startRiskModeRecorder({ net, clock, log, risk, ...bus.riskLog, isActive, onMode }),
+    await startRiskModeRecorder({ net, clock, log, risk, ...bus.riskLog, isActive, onMode, retry }),
   );
-  const apply = recorder.apply;
-  const orderMetrics = new OrderMetrics(metrics, clock);
-  const pending = new Set<string>();
-  const executor = new Executor({
+  const [orderMetrics, pending] = [new OrderMetrics(metrics, clock), new Set<string>()];
+  const { subjects, store } = bus;
+  const { signing, exchange } = v;
+  const onModeChange = (change: ModeChange) => recorder.changed(change, 'orders');
+  const executor = liveExecutor({
+    config: c,
     net,
-    subjects: bus.subjects,
-    store: bus.store,
-    signer: venueOrderSigner(v.signing),
-    exchange: v.exchange,
-    assets: (coin) => registry.find(coin),
+    subjects,
+    store,
+    signing,
+    exchange,
     risk,
-    clock: now,
-    sha256Hex,
-    marketSlippageBps: c.MARKET_SLIPPAGE_BPS,
-    maxExpiresAfterMs: c.EXPIRES_AFTER_MS,
-    isConcurrencyError: (err) => err instanceof ConcurrencyError,
-    onEvents: (events, state) => {
-      orderMetrics.record(events);
-      for (const e of events) log.debug({ orderId: e.orderId, type: e.type }, 'order event recorded');
-      if (needsResolution(state) && state.requested) pending.add(state.requested.orderId);
+    clock,
+    log,
+    pending,
+    ...{
+      registry: venue.registry,
+      orderMetrics,
+      onModeChange,
     },
-    onModeChange: (change) => recorder.changed(change, 'orders'),
   });
-  const recordCanceled = (cloid: string, reason: string, oid: number) =>
-    executor.recordCanceled(cloid, reason, oid);
-  const openOrders = () => info.openOrders(account);
-  const assetId = (coin: string) => registry.find(coin)?.assetId;
   const killSwitch = modules.add(
-    startKillSwitch({ log, sendAction, isActive, openOrders, assetId, recordCanceled, track }),
+    startKillSwitch({
+      log,
+      sendAction: venue.sendAction,
+      isActive,
+      openOrders: v.openOrders,
+      assetId: (coin) => venue.registry.find(coin)?.assetId,
+      recordCanceled: (cloid, reason, oid) => executor.recordCanceled(cloid, reason, oid),
+      track: (work) => venue.track(work),
+      retry: { clock, log },
+    }),
   );
   let deadman: Deadman | undefined;
   const onMids = (atMs: number) => deadman?.midsObserved(atMs);
   const onHalt = () => void killSwitch.fire();
-  const subscriber = bus.subscriber;
-  modules.add(startRiskIntake({ subjects: bus.subjects, subscriber, clock, log, apply, onMids, onHalt }));
+  const intake = { subjects, subscriber: bus.subscriber, clock, log, apply: recorder.apply, onMids, onHalt };
+  modules.add(startRiskIntake(intake));
+  const setDeadman = (d: Deadman) => {
+    deadman = d;
+  };
+  const started = { deps, modules, clock, retry, bus, v, venue, lease, risk, metrics, recorder };
+  return { ...started, orderMetrics, pending, executor, killSwitch, setDeadman };
+}
 
-  await lease.acquire(deps.signal);
+/** Once this replica holds the signer lease: account, recovery, dead-man's switches, signals. */
+async function startLeading(f: Following): Promise<RunningExecution> {
+  const { deps, modules, clock, retry, bus, v, venue, executor, pending, killSwitch } = f;
+  const { config: c, log } = deps;
+  await f.lease.acquire(deps.signal);
 
-  const io = accountAdapters({ config: c, info, account, bus, clock, log });
+  const apply = f.recorder.apply;
   const recordFill = executor.recordFill.bind(executor);
-  modules.add(
-    await startAccount({ net, account, clock, log, metrics, apply, recordFill, recordCanceled, ...io }),
-  );
-  const openCloids = async () =>
-    new Set(
-      (await openOrders()).flatMap((o) => (typeof o.cloid === 'string' ? [o.cloid.toLowerCase()] : [])),
-    );
+  const recordCanceled = (cloid: string, reason: string, oid: number) =>
+    executor.recordCanceled(cloid, reason, oid);
+  const onReconciled = () => deps.onReadiness?.(true);
+  const io = accountAdapters({ config: c, info: v.info, account: v.account, bus, clock, log });
+  const account = { net: c.HL_NETWORK, account: v.account, clock, log, metrics: f.metrics, apply };
+  modules.add(await startAccount({ ...account, recordFill, recordCanceled, retry, onReconciled, ...io }));
   const recovery = modules.add(
     await startRecovery({
-      clock,
-      log,
-      intervalMs: c.RECOVERY_INTERVAL_MS,
-      pending,
-      scan: bus.scanOrders,
-      ...(v.client === undefined ? {} : { openCloids }),
+      ...{ clock, log, intervalMs: c.RECOVERY_INTERVAL_MS, pending, scan: bus.scanOrders, retry },
+      ...(v.openCloids === undefined ? {} : { openCloids: v.openCloids }),
       resume: (orderId) => executor.resume(orderId),
       reconcile: (orderId) => executor.reconcile(orderId),
-      track,
+      track: (work) => venue.track(work),
     }),
   );
+  const sendAction = venue.sendAction;
   const scheduleCancel =
     sendAction !== undefined && c.EXEC_SCHEDULE_CANCEL_MS > 0
-      ? { afterMs: c.EXEC_SCHEDULE_CANCEL_MS, sendAction, log: log.child({ part: 'scheduleCancel' }) }
-      : undefined;
+      ? {
+          venue: {
+            afterMs: c.EXEC_SCHEDULE_CANCEL_MS,
+            sendAction,
+            log: log.child({ part: 'scheduleCancel' }),
+          },
+        }
+      : {};
   const kill = (reason: string) => killSwitch.fire(reason);
-  const switches = { clock, log, afterMs: c.DEADMAN_AFTER_MS, apply, kill };
-  const started = modules.add(
-    await startDeadman({ ...switches, ...(scheduleCancel ? { venue: scheduleCancel } : {}) }),
+  const deadman = modules.add(
+    await startDeadman({ clock, log, afterMs: c.DEADMAN_AFTER_MS, apply, kill, ...scheduleCancel }),
   );
-  deadman = started;
+  f.setDeadman(deadman);
+  const queue = v.queue;
   const signals = modules.add(
     await startSignalIntake({
-      log,
-      consume: bus.consume,
+      ...{ log, consume: bus.consume, pending, orderMetrics: f.orderMetrics },
       orderIdFor: (s) => executor.orderIdFor(s),
       handleSignal: (s, o) => executor.handleSignal(s, o),
       ...(queue ? { whenQueued: (orderId: string) => queue.whenQueued(orderId) } : {}),
-      pending,
-      orderMetrics,
-      track,
+      track: (work) => venue.track(work),
     }),
   );
+  const { risk, v: adapters } = f;
   return {
     executor,
     risk,
@@ -180,10 +182,10 @@ async function startModules(deps: ExecutionDeps, modules: Modules): Promise<Runn
       mode: risk.state.mode,
       openOrders: risk.state.openOrders.size,
       pending: pending.size,
-      ipBudget: budgets.ip.snapshot(),
-      addressBudget: budgets.address.snapshot(),
+      ipBudget: adapters.budgets.ip.snapshot(),
+      addressBudget: adapters.budgets.address.snapshot(),
       submissions: queue?.stats(),
-      venueScheduledCancel: started.venueArmedUntil,
+      venueScheduledCancel: deadman.venueArmedUntil,
       consumer: signals.stats(),
     }),
   };

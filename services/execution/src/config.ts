@@ -58,6 +58,11 @@ export const ExecutionConfig = z
     SUBJECT_ROOT: z.string().regex(NAME).default('hl'),
     BUS_PROVISION: envBool().default(false),
     STREAM_PREFIX: z.string().default(''),
+    /**
+     * sign without the signer lease, on process-local nonces: only when exactly one process ever
+     * signs with this key. Otherwise a missing `leases` bucket refuses the start.
+     */
+    EXEC_SINGLE_PROCESS: envBool().default(false),
     /** the `leases` bucket's max_age (contract: 30 s); a standby takes over at most this long after a crash */
     LEASE_TTL_MS: envInt({ min: 1000 }).default(30_000),
     /**

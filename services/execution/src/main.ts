@@ -47,6 +47,8 @@ await runService({
         if (role === 'standby') ctx.setReady(true);
         else ctx.setReady(false, 'taking over the signer lease');
       },
+      // what it waits for (streams, venue meta, the lease bucket, the risk mode, the account)
+      onReadiness: (ready, reason) => ctx.setReady(ready, reason),
     });
     ctx.setStats(() => ({ role: 'leader', ...running.stats() }));
     ctx.onShutdown(() => running.stop(), 'execution');

@@ -5,6 +5,7 @@
 import type { BalanceChanged, FillRecorded, Net, PositionChanged } from '@hyperflow/contracts';
 import type { ClearinghouseState, OpenOrders, WsOrderUpdate } from '@hyperflow/hyperliquid';
 import type { HandleResult } from '../execute/executor.js';
+import { type RetryOptions, untilOk } from '../lifecycle/retry.js';
 import type { ExecutionMetrics } from '../metrics/metrics.js';
 import type { Clock, Logger, Module } from '../ports.js';
 import { accountSnapshot } from '../recovery/reconcile.js';
@@ -27,6 +28,8 @@ export interface AccountHandlers {
   onOrderUpdate(update: WsOrderUpdate): Promise<void>;
   /** after a reconnect and resubscribe: something may have been missed */
   onResubscribed(): void;
+  /** a frame could not be processed (a fill not published or not recorded): recover fills */
+  onFrameFailed(): void;
 }
 
 export interface AccountPorts {
@@ -53,7 +56,14 @@ export interface AccountPorts {
   };
   /** follows the account's fills and order updates (undefined: not followed) */
   readonly follow?: (handlers: AccountHandlers) => Promise<{ close(): Promise<void> }>;
+  /** reading the account state is retried with backoff until it succeeds; never "flat" by default */
+  readonly retry: Omit<RetryOptions, 'permanent'>;
+  /** the account state was read again after a failure: ready again */
+  onReconciled?(): void;
 }
+
+/** the risk-book feed key held lost while the account state is unknown (entries held) */
+export const ACCOUNT_FEED_KEY = 'execution/account';
 
 export interface AccountModule extends Module {
   /** what the venue holds now, into the risk book and onto `acct.` */
@@ -79,9 +89,26 @@ export async function startAccount(p: AccountPorts): Promise<AccountModule> {
       'account reconciled with the venue',
     );
   };
-  await reconcile().catch((err: unknown) =>
-    log.error({ err }, 'account reconciliation failed; risk starts flat'),
-  );
+  const stopped = new AbortController();
+  const signal = p.retry.signal ? AbortSignal.any([p.retry.signal, stopped.signal]) : stopped.signal;
+  // the risk limits need the positions: no signal is taken before they are read
+  await untilOk('the account state', reconcile, { ...p.retry, signal });
+  /** after a reconnect: read again; while unreadable, REDUCE_ONLY (no new entries) and not ready */
+  let resync: Promise<void> | undefined;
+  const reconcileAgain = (): void => {
+    resync ??= reconcile()
+      .catch(async (err: unknown) => {
+        log.error({ err }, 'account reconciliation failed: no new entries until the account state is read');
+        p.apply({ type: 'feedLost', key: ACCOUNT_FEED_KEY, detail: 'account state unreadable' }, 'account');
+        await untilOk('the account state', reconcile, { ...p.retry, signal });
+        p.apply({ type: 'feedRestored', key: ACCOUNT_FEED_KEY }, 'account');
+        p.onReconciled?.();
+      })
+      .catch((err: unknown) => log.warn({ err }, 'account reconciliation given up: stopping'))
+      .finally(() => {
+        resync = undefined;
+      });
+  };
 
   /** one fill of the account (live, a socket snapshot, or recovered): into its order's record */
   const onAccountFill = async (fill: FillRecorded, snapshot: boolean): Promise<void> => {
@@ -121,20 +148,19 @@ export async function startAccount(p: AccountPorts): Promise<AccountModule> {
           },
         );
   if (fills !== undefined && p.fills !== undefined) {
-    fills.restore(
-      await p.fills.lastSeen().catch((err: unknown) => {
-        log.warn({ err }, 'last fill time unavailable: fill recovery looks back its default');
-        return undefined;
-      }),
-    );
+    // retried, not defaulted: looking back the default instead would publish old fills again
+    const lastSeen = p.fills.lastSeen;
+    fills.restore(await untilOk('the last fill seen', () => lastSeen(), { ...p.retry, signal }));
     await recoverFills();
   }
 
   const follower = await p.follow?.({
+    // the mark moves only past a fill that was recorded: a failed one is fetched again
     onFill: async (fill, snapshot) => {
-      fills?.observe(fill);
       await onAccountFill(fill, snapshot);
+      fills?.observe(fill);
     },
+    onFrameFailed: () => void recoverFills(),
     onOrderUpdate: async (u) => {
       const cloid = u.order.cloid;
       if (typeof cloid === 'string' && /canceled$|^scheduledCancel$/i.test(u.status)) {
@@ -143,15 +169,18 @@ export async function startAccount(p: AccountPorts): Promise<AccountModule> {
     },
     onResubscribed: () => {
       void recoverFills();
-      void reconcile().catch((err: unknown) => log.error({ err }, 'reconciliation failed'));
+      reconcileAgain();
     },
   });
   return {
     reconcile,
     async stop() {
+      stopped.abort();
       await follower?.close();
+      await resync;
     },
     abandon() {
+      stopped.abort();
       void follower?.close();
     },
   };

@@ -18,11 +18,13 @@ function ports(over: Partial<AccountPorts> = {}) {
   const recoveries: string[] = [];
   let handlers: AccountHandlers | undefined;
   let closed = false;
+  const clock = new FakeClock(T0);
   const p: AccountPorts = {
     net: 'sim',
     account: ACCOUNT,
-    clock: new FakeClock(T0),
+    clock,
     log: recordingLog().log,
+    retry: { clock, log: recordingLog().log },
     metrics: {
       ...noMetrics,
       fillRecovery: (r, n) => recoveries.push(`${r}${n === undefined ? '' : `:${n}`}`),
@@ -50,7 +52,17 @@ function ports(over: Partial<AccountPorts> = {}) {
     },
     ...over,
   };
-  return { p, facts, published, fills, canceled, recoveries, handlers: () => handlers, closed: () => closed };
+  return {
+    p,
+    clock,
+    facts,
+    published,
+    fills,
+    canceled,
+    recoveries,
+    handlers: () => handlers,
+    closed: () => closed,
+  };
 }
 
 describe('account: reconciliation, fill recovery, fill attribution', () => {
@@ -61,20 +73,67 @@ describe('account: reconciliation, fill recovery, fill attribution', () => {
     expect(s.published).toEqual(['position:ETH', 'balance']);
   });
 
-  it('a failed reconciliation is logged and the start goes on', async () => {
-    const { log, messages } = recordingLog();
+  it('the account state unreadable at start: retried with backoff, not ready meanwhile, never "flat"', async () => {
+    let calls = 0;
+    const waiting: string[] = [];
     const s = ports({
-      log,
       venue: {
         clearinghouseState: async () => {
-          throw new Error('venue down');
+          calls += 1;
+          if (calls <= 3) throw new Error('HTTP 503 Service Unavailable');
+          return clearinghouse('-0.5');
+        },
+        openOrders: async () => [],
+      },
+    });
+    let started = false;
+    const starting = startAccount({
+      ...s.p,
+      retry: { ...s.p.retry, onWaiting: (r) => waiting.push(r) },
+    }).then(() => {
+      started = true;
+    });
+    await s.clock.advance(100);
+    expect(started).toBe(false);
+    expect(s.facts).toEqual([]);
+    await s.clock.advance(1000);
+    await starting;
+    expect(calls).toBe(4);
+    expect(waiting).toEqual(Array(3).fill('waiting for the account state: HTTP 503 Service Unavailable'));
+    expect(s.facts).toContain('positionObserved');
+    expect(s.handlers()).toBeDefined();
+  });
+
+  it('unreadable after a reconnect: REDUCE_ONLY (feedLost) until read again, then restored and ready', async () => {
+    let fail = false;
+    let ready = 0;
+    const s = ports({
+      onReconciled: () => {
+        ready += 1;
+      },
+      venue: {
+        clearinghouseState: async () => {
+          if (fail) throw new Error('timed out');
+          return clearinghouse('-0.5');
         },
         openOrders: async () => [],
       },
     });
     await startAccount(s.p);
-    expect(messages()).toContain('account reconciliation failed; risk starts flat');
-    expect(s.handlers()).toBeDefined();
+    s.facts.length = 0;
+    fail = true;
+    (s.handlers() as AccountHandlers).onResubscribed();
+    await s.clock.advance(50);
+    expect(s.facts).toEqual(['feedLost']);
+    await s.clock.advance(1000);
+    expect(ready).toBe(0);
+    fail = false;
+    await s.clock.advance(5000);
+    expect(s.facts.filter((f) => f !== 'positionObserved' && f !== 'openOrdersObserved')).toEqual([
+      'feedLost',
+      'feedRestored',
+    ]);
+    expect(ready).toBe(1);
   });
 
   it("a live fill of our order goes to its record; someone else's live fill moves the position", async () => {
@@ -135,6 +194,55 @@ describe('account: reconciliation, fill recovery, fill attribution', () => {
     h.onResubscribed();
     await settle();
     expect(runs).toEqual([`restore:${T0 - 5}`, 'run', 'observe:6', 'run']);
+  });
+
+  it('the last fill seen unreadable: retried, not replaced by the default lookback', async () => {
+    let reads = 0;
+    const restored: (number | undefined)[] = [];
+    const recovery: FillRecoveryPort = {
+      restore: (last) => restored.push(last?.timeMs),
+      observe: () => {},
+      run: async () => ({ recovered: 0 }),
+    };
+    const s = ports({
+      fills: {
+        create: () => recovery,
+        lastSeen: async () => {
+          reads += 1;
+          if (reads < 3) throw new Error('nats timeout');
+          return { timeMs: T0 - 9, tids: [1] };
+        },
+      },
+    });
+    const starting = startAccount(s.p);
+    await s.clock.advance(1000);
+    await starting;
+    expect(reads).toBe(3);
+    expect(restored).toEqual([T0 - 9]);
+  });
+
+  it('a fill that could not be recorded does not move the mark, and fills are recovered again', async () => {
+    const runs: string[] = [];
+    const recovery: FillRecoveryPort = {
+      restore: () => {},
+      observe: (f) => runs.push(`observe:${f.tid}`),
+      run: async () => {
+        runs.push('run');
+        return { recovered: 0 };
+      },
+    };
+    const s = ports({
+      fills: { create: () => recovery, lastSeen: async () => undefined },
+      recordFill: async () => {
+        throw new Error('append failed');
+      },
+    });
+    await startAccount(s.p);
+    const h = s.handlers() as AccountHandlers;
+    await expect(h.onFill(fill({ cloid: CLOID, tid: 8 }), false)).rejects.toThrow('append failed');
+    h.onFrameFailed();
+    await settle();
+    expect(runs).toEqual(['run', 'run']);
   });
 
   it('stop closes the account socket', async () => {

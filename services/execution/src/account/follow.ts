@@ -20,6 +20,8 @@ export interface AccountFollowOptions {
   onOrderUpdate(update: WsOrderUpdate): Promise<void>;
   /** after a reconnect and resubscribe: something may have been missed */
   onResubscribed(): void;
+  /** a frame could not be processed: what it carried must be fetched again */
+  onFrameFailed(): void;
 }
 
 export interface AccountFollower {
@@ -43,9 +45,10 @@ export async function followAccount(o: AccountFollowOptions): Promise<AccountFol
   };
   ws.on('data', (channel, data) => {
     chain = chain.then(() =>
-      handle(channel, data).catch((err: unknown) =>
-        o.log.error({ err, channel }, 'account frame not processed'),
-      ),
+      handle(channel, data).catch((err: unknown) => {
+        o.log.error({ err, channel }, 'account frame not processed: recovering fills');
+        o.onFrameFailed();
+      }),
     );
   });
   ws.on('resubscribed', () => o.onResubscribed());

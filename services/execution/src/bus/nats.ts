@@ -19,13 +19,15 @@ import {
   subjects,
 } from '@hyperflow/contracts';
 import { LeasedNonceManager } from '@hyperflow/hyperliquid';
+import { NonceManager } from '@hyperflow/signing';
 import type { JetStreamManager } from '@nats-io/jetstream';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger as PinoLogger } from 'pino';
 import type { ExecutionConfig } from '../config.js';
 import type { OrderStore } from '../execute/executor.js';
-import type { LeasedNonces } from '../lease/signer-lease.js';
+import type { LeasedNonces, SignerLeasePorts } from '../lease/signer-lease.js';
+import { type RetryOptions, untilOk } from '../lifecycle/retry.js';
 import type { Clock, Logger } from '../ports.js';
 import { type OrderScan, scanOrders } from '../recovery/scan.js';
 import type { Subscriber } from '../risk/intake.js';
@@ -51,11 +53,16 @@ export async function busAdapters(o: {
   readonly config: ExecutionConfig;
   readonly clock: Clock;
   readonly log: PinoLogger;
+  readonly retry: Omit<RetryOptions, 'permanent'>;
 }): Promise<BusAdapters> {
   const c = o.config;
   const subj = subjects(c.HL_NETWORK, c.SUBJECT_ROOT);
   const names = streams(c.SUBJECT_ROOT, c.STREAM_PREFIX);
-  const jsm = await jetstreamManager(o.nc);
+  // JetStream and the streams may come up after us (a provisioner, a restarting server): wait
+  const jsm = await untilOk('JetStream', () => jetstreamManager(o.nc), o.retry);
+  for (const stream of [names.EXECUTION.name, names.SIGNALS.name]) {
+    await untilOk(`the ${stream} stream`, () => jsm.streams.info(stream), o.retry);
+  }
   const store = await createEventStore({ nc: o.nc, stream: names.EXECUTION.name, schema: OrderEvent });
   const publisher = createPublisher(o.nc);
   const riskSubject = subj.execution('risk');
@@ -98,11 +105,29 @@ export async function lastRiskState(
   stream: string,
   subject: string,
 ): Promise<RiskStateChanged | undefined> {
-  const last = await jsm.streams.getMessage(stream, { last_by_subj: subject }).catch(() => null);
+  // null only when nothing was ever recorded; an error reaching the stream is thrown (and retried)
+  const last = await jsm.streams.getMessage(stream, { last_by_subj: subject });
   return last === null ? undefined : parseJson(RiskStateChanged, last.data, 'last risk state');
 }
 
-/** The leased nonce manager when the `leases` bucket exists; else undefined (with a warning). */
+/** The signer lease's ports on NATS (the `leases` bucket) and the configuration. */
+export function signerLeasePorts(
+  o: Parameters<typeof openSignerLease>[0] & {
+    readonly retry: SignerLeasePorts['retry'];
+  },
+): Omit<SignerLeasePorts, 'onRole'> {
+  return {
+    log: o.log,
+    signer: o.signer,
+    bucket: `KV_${buckets(o.config.STREAM_PREFIX).leases}`,
+    singleProcess: o.config.EXEC_SINGLE_PROCESS,
+    openLease: () => openSignerLease(o),
+    localNonces: () => new NonceManager({ clock: () => o.clock.now() }),
+    retry: o.retry,
+  };
+}
+
+/** The leased nonce manager on the `leases` bucket; `missing` when the bucket does not exist. */
 export async function openSignerLease(o: {
   readonly nc: NatsConnection;
   readonly config: ExecutionConfig;
@@ -110,16 +135,18 @@ export async function openSignerLease(o: {
   readonly clock: Clock;
   readonly log: PinoLogger;
   readonly onFatal?: ((reason: string) => void) | undefined;
-}): Promise<LeasedNonces | undefined> {
+}): Promise<LeasedNonces | 'missing'> {
   const c = o.config;
   const bucket = buckets(c.STREAM_PREFIX).leases;
-  try {
-    // bind does not check that the bucket exists: ask the stream
-    await (await jetstreamManager(o.nc)).streams.info(`KV_${bucket}`);
-  } catch (err) {
-    o.log.warn({ err, bucket }, 'no lease bucket: nothing stops a second process from racing our nonces');
-    return undefined;
-  }
+  // bind does not check that the bucket exists: ask the stream (any other error: unreachable, retried)
+  const exists = await (await jetstreamManager(o.nc)).streams.info(`KV_${bucket}`).then(
+    () => true,
+    (err: unknown) => {
+      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound) return false;
+      throw err;
+    },
+  );
+  if (!exists) return 'missing';
   return new LeasedNonceManager({
     leases: await openLeaseBucket(o.nc, bucket),
     signer: o.signer,

@@ -5,6 +5,7 @@
 // while this replica leads.
 import type { SubmitOutcome } from '@hyperflow/hyperliquid';
 import { cancelAction, scheduleCancelAction } from '@hyperflow/signing';
+import { type RetryOptions, untilOk } from '../lifecycle/retry.js';
 import type { Clock, Logger, Module } from '../ports.js';
 import type { RiskFact } from '../risk/engine.js';
 import { cancelAll, type VenueOpenOrder } from './kill-switch.js';
@@ -27,6 +28,8 @@ export interface KillSwitchPorts {
   recordCanceled(cloid: string, reason: string, oid: number): Promise<unknown>;
   /** the run may wait in the submission queue: the venue connection awaits it on stop */
   track(work: Promise<unknown>): void;
+  /** the open orders are read again with backoff until they are (or the switch stops) */
+  readonly retry: Omit<RetryOptions, 'permanent' | 'signal'>;
 }
 
 export interface KillSwitch extends Module {
@@ -38,13 +41,15 @@ export function startKillSwitch(p: KillSwitchPorts): KillSwitch {
   const { log } = p;
   let killing: Promise<void> | undefined;
   let stopped = false;
+  const stopping = new AbortController();
+  const retry = { ...p.retry, signal: stopping.signal };
   return {
     fire(reason = 'killSwitch') {
       const send = p.sendAction;
       if (send === undefined || !p.isActive() || stopped) return Promise.resolve();
       killing ??= cancelAll({
         log,
-        openOrders: () => p.openOrders(),
+        openOrders: () => untilOk('the open orders to cancel', () => p.openOrders(), retry),
         assetId: (coin) => p.assetId(coin),
         cancel: async (cancels) => {
           const out = await send('killSwitch', cancelAction(cancels));
@@ -68,6 +73,7 @@ export function startKillSwitch(p: KillSwitchPorts): KillSwitch {
     },
     async stop() {
       stopped = true;
+      stopping.abort();
     },
   };
 }

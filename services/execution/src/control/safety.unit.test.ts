@@ -31,6 +31,7 @@ function killPorts(over: Partial<KillSwitchPorts> = {}) {
       recorded.push(`${cloid}:${reason}:${oid}`);
     },
     track: (w) => tracked.push(w),
+    retry: { clock: new FakeClock(T0), log: recordingLog().log },
     ...over,
   };
   return { p, sent, recorded, tracked };
@@ -79,6 +80,42 @@ describe('kill switch', () => {
     await startKillSwitch(k.p).fire();
     expect(k.recorded).toEqual([]);
     expect(messages()).toContain('kill switch: cancel batch not answered');
+  });
+});
+
+describe('kill switch: the open orders are read again until they are', () => {
+  it('a failed read of the open orders is retried with backoff, then the orders are canceled', async () => {
+    const clock = new FakeClock(T0);
+    let reads = 0;
+    const k = killPorts({
+      retry: { clock, log: recordingLog().log },
+      openOrders: async () => {
+        reads += 1;
+        if (reads < 3) throw new Error('ECONNRESET');
+        return [{ coin: 'ETH', oid: 11, cloid: '0xab' }];
+      },
+    });
+    const fired = startKillSwitch(k.p).fire();
+    await clock.advance(1000);
+    await fired;
+    expect(reads).toBe(3);
+    expect(k.recorded).toEqual(['0xab:killSwitch:11']);
+  });
+
+  it('stop ends the retries', async () => {
+    const clock = new FakeClock(T0);
+    const k = killPorts({
+      retry: { clock, log: recordingLog().log },
+      openOrders: async () => {
+        throw new Error('ECONNRESET');
+      },
+    });
+    const ks = startKillSwitch(k.p);
+    const fired = ks.fire();
+    await clock.advance(500);
+    await ks.stop();
+    await fired;
+    expect(k.sent).toEqual([]);
   });
 });
 

@@ -29,12 +29,18 @@ class FakeLease extends NonceManager implements LeasedNonces {
 
 describe('signer lease and nonces', () => {
   const clock = new FakeClock(T0);
+  const base = {
+    bucket: 'KV_hl_leases',
+    singleProcess: false,
+    retry: { clock, log: recordingLog().log },
+  };
 
   it('with a lease bucket: standby until the lease is held, then leader; stop releases it', async () => {
     const lease = new FakeLease({ clock: () => clock.now() });
     const roles: string[] = [];
     const { log } = recordingLog();
     const l = await startSignerLease({
+      ...base,
       log,
       signer: SIGNER,
       openLease: async () => lease,
@@ -55,13 +61,63 @@ describe('signer lease and nonces', () => {
     expect(lease.calls).toEqual(['acquire', 'release']);
   });
 
-  it('without a lease bucket: the process-local nonces, active at once', async () => {
-    const local = new NonceManager({ clock: () => clock.now() });
-    const roles: string[] = [];
-    const l = await startSignerLease({
+  it('a missing lease bucket refuses the start with a clear message; no local nonces', async () => {
+    let local = 0;
+    const starting = startSignerLease({
+      ...base,
       log: recordingLog().log,
       signer: SIGNER,
-      openLease: async () => undefined,
+      openLease: async () => 'missing',
+      localNonces: () => {
+        local += 1;
+        return new NonceManager({ clock: () => clock.now() });
+      },
+    });
+    await expect(starting).rejects.toThrow(
+      /signer lease bucket KV_hl_leases does not exist: .*EXEC_SINGLE_PROCESS=true/,
+    );
+    expect(local).toBe(0);
+  });
+
+  it('the lease bucket unreachable: retried with backoff until it answers, never process-local nonces', async () => {
+    const c = new FakeClock(T0);
+    const lease = new FakeLease({ clock: () => c.now() });
+    let tries = 0;
+    const waiting: string[] = [];
+    const starting = startSignerLease({
+      ...base,
+      retry: { clock: c, log: recordingLog().log, onWaiting: (r) => waiting.push(r) },
+      log: recordingLog().log,
+      signer: SIGNER,
+      openLease: async () => {
+        tries += 1;
+        if (tries < 3) throw new Error('503 No Responders Available For Request');
+        return lease;
+      },
+      localNonces: () => {
+        throw new Error('must not be used');
+      },
+    });
+    await c.advance(1000);
+    const l = await starting;
+    expect(tries).toBe(3);
+    expect(l.nonces).toBe(lease);
+    expect(waiting).toHaveLength(2);
+    expect(waiting[0]).toMatch(/^waiting for the signer lease bucket: /);
+  });
+
+  it('EXEC_SINGLE_PROCESS: process-local nonces, active at once, with a warning; the bucket is not asked', async () => {
+    const local = new NonceManager({ clock: () => clock.now() });
+    const roles: string[] = [];
+    const { log, messages } = recordingLog();
+    const l = await startSignerLease({
+      ...base,
+      singleProcess: true,
+      log,
+      signer: SIGNER,
+      openLease: async () => {
+        throw new Error('must not be asked');
+      },
       localNonces: () => local,
       onRole: (r) => roles.push(r),
     });
@@ -69,11 +125,13 @@ describe('signer lease and nonces', () => {
     expect(l.active).toBe(true);
     await l.acquire();
     expect(roles).toEqual(['leader']);
+    expect(messages()[0]).toMatch(/^EXEC_SINGLE_PROCESS/);
   });
 
   it('abandon lets the lease lapse by its TTL: nothing released', async () => {
     const lease = new FakeLease({ clock: () => clock.now() });
     const l = await startSignerLease({
+      ...base,
       log: recordingLog().log,
       signer: SIGNER,
       openLease: async () => lease,

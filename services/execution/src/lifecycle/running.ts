@@ -25,6 +25,12 @@ export interface ExecutionDeps {
    * over), `leader` once it holds it (called before the rest of the start-up, then start returns).
    */
   readonly onRole?: (role: 'standby' | 'leader') => void;
+  /**
+   * Not ready, and why, while it waits for something it needs (NATS streams, venue meta, the lease
+   * bucket, the risk mode, the account state, the open orders); ready again when a wait at run
+   * time (the account state after a reconnect) is over.
+   */
+  readonly onReadiness?: (ready: boolean, reason?: string) => void;
 }
 
 export interface RunningExecution {

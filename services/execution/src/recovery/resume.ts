@@ -3,6 +3,7 @@
 // reconciled, and every order whose outcome is still open is resolved again on a timer (resend
 // the identical request, or ask orderStatus).
 import type { HandleResult } from '../execute/executor.js';
+import { type RetryOptions, untilOk } from '../lifecycle/retry.js';
 import type { Clock, Logger, Module } from '../ports.js';
 import type { OrderScan } from './scan.js';
 
@@ -26,6 +27,8 @@ export interface RecoveryPorts {
   reconcile(orderId: string): Promise<HandleResult>;
   /** a resume may wait in the submission queue: the venue connection awaits it on stop */
   track(work: Promise<unknown>): void;
+  /** reading the order stream and the venue's open orders is retried with backoff */
+  readonly retry: Omit<RetryOptions, 'permanent'>;
 }
 
 export interface Recovery extends Module {
@@ -35,15 +38,15 @@ export interface Recovery extends Module {
 
 export async function startRecovery(p: RecoveryPorts): Promise<Recovery> {
   const { log, pending } = p;
-  const scan = await p.scan();
+  const scan = await untilOk('the order stream scan', () => p.scan(), p.retry);
   for (const orderId of scan.unfinished) pending.add(orderId);
   // resting in our record but no longer open at the venue: canceled or filled while we were away
   if (p.openCloids !== undefined && scan.resting.length > 0) {
-    const open = await p.openCloids();
+    const openCloids = p.openCloids;
+    const open = await untilOk('the open orders at the venue', () => openCloids(), p.retry);
     for (const orderId of scan.resting.filter((id) => !open.has(id))) {
-      await p
-        .reconcile(orderId)
-        .catch((err: unknown) => log.error({ err, orderId }, 'resting order not reconciled'));
+      // retried, not skipped: a skipped one would stay resting in our record (and the risk book) for good
+      await untilOk(`the reconciliation of resting order ${orderId}`, () => p.reconcile(orderId), p.retry);
     }
   }
   /** one resume at a time per order, each on its own: a resend waits in the submission queue by

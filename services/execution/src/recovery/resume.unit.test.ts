@@ -31,6 +31,7 @@ function ports(over: Partial<RecoveryPorts> = {}) {
       return result(id, 'canceled');
     },
     track: () => {},
+    retry: { clock, log: recordingLog().log },
     ...over,
   };
   return { p, resumed, reconciled, clock };
@@ -90,6 +91,47 @@ describe('recovery and resume', () => {
     release();
     await Promise.all([first, second]);
     expect(s.p.pending.size).toBe(0);
+  });
+
+  it('the order stream and the open orders unreadable: retried with backoff, nothing resumed meanwhile', async () => {
+    let scans = 0;
+    let opens = 0;
+    const s = ports();
+    const r = startRecovery({
+      ...s.p,
+      scan: async () => {
+        scans += 1;
+        if (scans < 3) throw new Error('nats timeout');
+        return { unfinished: ['a'], resting: ['r2'] };
+      },
+      openCloids: async () => {
+        opens += 1;
+        if (opens < 2) throw new Error('HTTP 503');
+        return new Set<string>();
+      },
+    });
+    await s.clock.advance(50);
+    expect(s.resumed).toEqual([]);
+    await s.clock.advance(2000);
+    await r;
+    expect([scans, opens]).toEqual([3, 2]);
+    expect(s.reconciled).toEqual(['r2']);
+    expect(s.resumed).toEqual(['a']);
+  });
+
+  it('a resting order whose reconciliation fails is reconciled again, never left resting in the record', async () => {
+    let tries = 0;
+    const s = ports({
+      reconcile: async (id) => {
+        tries += 1;
+        if (tries < 3) throw new Error('orderStatus: HTTP 503');
+        return result(id, 'canceled');
+      },
+    });
+    const r = startRecovery(s.p);
+    await s.clock.advance(1000);
+    await r;
+    expect(tries).toBe(3);
   });
 
   it('trackResult keeps only orders still waiting for their outcome', () => {

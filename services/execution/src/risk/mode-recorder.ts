@@ -1,7 +1,8 @@
 // The risk mode recorder: every mode change (ACTIVE, REDUCE_ONLY, HALTED) is published on
 // `exec.risk` by the replica that leads, and the last published mode is restored on start, so a
 // halted service comes back halted.
-import type { Net, RiskStateChanged } from '@hyperflow/contracts';
+import { ContractError, type Net, type RiskStateChanged } from '@hyperflow/contracts';
+import { type RetryOptions, untilOk } from '../lifecycle/retry.js';
 import type { Clock, Logger, Module } from '../ports.js';
 import type { RiskBook } from './book.js';
 import type { ModeChange, RiskFact, RiskMode } from './engine.js';
@@ -12,8 +13,10 @@ export interface RiskModePorts {
   readonly clock: Clock;
   readonly log: Logger;
   readonly risk: RiskBook;
-  /** the last recorded mode change; undefined when none was ever recorded */
+  /** the last recorded mode change; undefined when none was ever recorded; throws when unreadable */
   lastRecorded(): Promise<RiskStateChanged | undefined>;
+  /** an error reading it is retried with backoff: never a default mode */
+  readonly retry: Omit<RetryOptions, 'permanent'>;
   publish(event: RiskStateChanged): Promise<unknown>;
   /** only the replica holding the signer lease records; a standby follows */
   isActive(): boolean;
@@ -29,7 +32,11 @@ export interface RiskModeRecorder extends Module {
 }
 
 export async function startRiskModeRecorder(p: RiskModePorts): Promise<RiskModeRecorder> {
-  const prev = await p.lastRecorded();
+  // a corrupt record is not retried: the start fails rather than trade in a mode it guessed
+  const prev = await untilOk('the last recorded risk mode', () => p.lastRecorded(), {
+    ...p.retry,
+    permanent: (err) => err instanceof ContractError,
+  });
   if (prev !== undefined) {
     const restored = restoredModeFact(prev);
     if ('fact' in restored) {
@@ -41,7 +48,11 @@ export async function startRiskModeRecorder(p: RiskModePorts): Promise<RiskModeR
   p.onMode(p.risk.state.mode);
 
   let seq = 0;
-  const publishing = new Set<Promise<void>>();
+  // one record at a time, in order (the last one on the subject is what a restart restores), each
+  // retried until it lands (msgId de-duplicates a retry); a stop ends the waiting between tries
+  let publishing: Promise<void> = Promise.resolve();
+  const stopped = new AbortController();
+  const publishRetry = { clock: p.clock, log: p.log, signal: stopped.signal };
   const changed = (change: ModeChange, cause: string): void => {
     seq += 1;
     const atMs = Math.floor(p.clock.now());
@@ -62,14 +73,12 @@ export async function startRiskModeRecorder(p: RiskModePorts): Promise<RiskModeR
       'risk mode changed',
     );
     if (!p.isActive()) return;
-    const sent: Promise<void> = p
-      .publish(event)
-      .then(
+    publishing = publishing.then(() =>
+      untilOk('the risk mode record', () => p.publish(event), publishRetry).then(
         () => undefined,
-        (err: unknown) => p.log.error({ err }, 'risk state publish failed'),
-      )
-      .finally(() => publishing.delete(sent));
-    publishing.add(sent);
+        (err: unknown) => p.log.error({ err, state: event.state }, 'risk state not recorded'),
+      ),
+    );
   };
   return {
     apply(fact, cause) {
@@ -77,9 +86,10 @@ export async function startRiskModeRecorder(p: RiskModePorts): Promise<RiskModeR
       if (change !== undefined) changed(change, cause);
     },
     changed,
-    /** waits for the mode changes still being published */
+    /** waits for the record being published; no more retries after it */
     async stop() {
-      await Promise.allSettled([...publishing]);
+      stopped.abort();
+      await publishing;
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { ControlCommand, RiskStateChanged } from '@hyperflow/contracts';
+import { ContractError, type ControlCommand, type RiskStateChanged } from '@hyperflow/contracts';
 import { describe, expect, it } from 'vitest';
 import { FakeClock, settle } from '../test-support/clock.js';
 import { LIMITS, T0 } from '../test-support/fakes.js';
@@ -47,6 +47,7 @@ function ports(over: Partial<RiskModePorts> = {}) {
     },
     isActive: () => true,
     onMode: (m) => modes.push(m),
+    retry: { clock, log: recordingLog().log },
     ...over,
   };
   return { p, published, modes, clock };
@@ -65,6 +66,35 @@ describe('risk mode recorder', () => {
     await startRiskModeRecorder(p);
     expect(p.risk.state.mode).toBe('ACTIVE');
     expect(modes).toEqual(['ACTIVE']);
+  });
+
+  it('given a halt recorded before and a failing read, the service waits (not ready) and starts HALTED, never ACTIVE', async () => {
+    let reads = 0;
+    const waiting: string[] = [];
+    const { p, clock } = ports();
+    const starting = startRiskModeRecorder({
+      ...p,
+      retry: { ...p.retry, onWaiting: (r) => waiting.push(r) },
+      lastRecorded: async () => {
+        reads += 1;
+        if (reads < 4) throw new Error('TIMEOUT');
+        return recorded();
+      },
+    });
+    await clock.advance(10_000);
+    await starting;
+    expect(reads).toBe(4);
+    expect(waiting).toEqual(Array(3).fill('waiting for the last recorded risk mode: TIMEOUT'));
+    expect(p.risk.state.mode).toBe('HALTED');
+  });
+
+  it('a corrupt recorded mode fails the start (no guess), it is not retried', async () => {
+    const { p } = ports({
+      lastRecorded: async () => {
+        throw new ContractError('last risk state: invalid', []);
+      },
+    });
+    await expect(startRiskModeRecorder(p)).rejects.toThrow('last risk state');
   });
 
   it('a mode change is published with an id from its cause, time and sequence', async () => {
@@ -103,26 +133,40 @@ describe('risk mode recorder', () => {
     expect(published).toEqual([]);
   });
 
-  it('a failed publish is logged; stop waits for publishes in flight', async () => {
-    const { log, messages } = recordingLog();
-    let fail: (err: Error) => void = () => {};
-    const { p } = ports({
-      log,
-      publish: () =>
-        new Promise((_, reject) => {
-          fail = reject;
-        }),
+  it('a failed record is retried until it lands (a halt is never lost to a NATS error), in order', async () => {
+    const published: string[] = [];
+    let failures = 2;
+    const { p, clock } = ports({
+      publish: async (e) => {
+        if (failures > 0) {
+          failures -= 1;
+          throw new Error('TIMEOUT');
+        }
+        published.push(e.state);
+      },
     });
     const r = await startRiskModeRecorder(p);
     r.apply({ type: 'controlReceived', command: halt }, 'ctl:c1');
-    let stopped = false;
-    const stopping = r.stop().then(() => {
-      stopped = true;
+    r.apply({ type: 'controlReceived', command: { ...halt, type: 'resume', id: 'c2' } }, 'ctl:c2');
+    await clock.advance(50);
+    expect(published).toEqual([]);
+    await clock.advance(1000);
+    expect(published).toEqual(['HALTED', 'ACTIVE']);
+    await r.stop();
+  });
+
+  it('stop ends the retrying: the record is logged as not recorded', async () => {
+    const { log, messages } = recordingLog();
+    const { p, clock } = ports({
+      log,
+      publish: async () => {
+        throw new Error('nats down');
+      },
     });
-    await settle();
-    expect(stopped).toBe(false);
-    fail(new Error('nats down'));
-    await stopping;
-    expect(messages()).toContain('risk state publish failed');
+    const r = await startRiskModeRecorder(p);
+    r.apply({ type: 'controlReceived', command: halt }, 'ctl:c1');
+    await clock.advance(50);
+    await r.stop();
+    expect(messages()).toContain('risk state not recorded');
   });
 });

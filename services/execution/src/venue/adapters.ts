@@ -32,8 +32,12 @@ export interface VenueAdapters {
   readonly queue: SubmissionQueue | undefined;
   /** the executor's /exchange, through the queue; undefined in dry-run */
   readonly exchange: ExchangePort | undefined;
+  /** the account's open orders at the venue */
+  openOrders(): ReturnType<InfoClient['openOrders']>;
+  /** their cloids, lowercase; undefined in dry-run (nothing was sent) */
+  readonly openCloids: (() => Promise<ReadonlySet<string>>) | undefined;
   /** the venue connection's ports on these adapters */
-  readonly ports: VenuePorts;
+  readonly ports: Omit<VenuePorts, 'retry'>;
 }
 
 export async function venueAdapters(o: {
@@ -109,6 +113,9 @@ export async function venueAdapters(o: {
           admit: (priority) => admits(o.mode(), priority),
         });
   const now = () => clock.now();
+  const openOrders = () => info.openOrders(account);
+  const cloidsOf = (open: Awaited<ReturnType<typeof openOrders>>) =>
+    new Set(open.flatMap((x) => (typeof x.cloid === 'string' ? [x.cloid.toLowerCase()] : [])));
   const via = postSocket === undefined ? 'rest' : 'ws';
   return {
     signing,
@@ -118,6 +125,8 @@ export async function venueAdapters(o: {
     client,
     postSocket,
     queue,
+    openOrders,
+    openCloids: client === undefined ? undefined : async () => cloidsOf(await openOrders()),
     exchange: client && venueExchange(client, account, via, { ...(queue ? { queue } : {}), clock: now }),
     ports: {
       log,

@@ -5,6 +5,7 @@
 // work other modules handed it, then closes the socket and the budgets.
 import type { AssetRegistry, SubmitOutcome } from '@hyperflow/hyperliquid';
 import type { ExchangeRequest } from '@hyperflow/signing';
+import { type RetryOptions, untilOk } from '../lifecycle/retry.js';
 import type { Logger, Module } from '../ports.js';
 import type { SendPriority } from '../submit/queue.js';
 
@@ -35,6 +36,8 @@ export interface VenuePorts {
   };
   readonly sign: SignAction;
   closeBudgets(): void;
+  /** venue meta and the post socket are waited for with backoff (the venue may start after us) */
+  readonly retry: Omit<RetryOptions, 'permanent'>;
 }
 
 export interface VenueConnection extends Module {
@@ -46,8 +49,10 @@ export interface VenueConnection extends Module {
 }
 
 export async function startVenueConnection(p: VenuePorts): Promise<VenueConnection> {
-  const registry = await p.loadAssets();
-  await p.post?.connect();
+  const wait = <T>(what: string, fn: () => Promise<T>) => untilOk(what, fn, p.retry);
+  const registry = await wait('venue meta', () => p.loadAssets());
+  const post = p.post;
+  if (post !== undefined) await wait('the venue post socket', () => post.connect());
   const exchange = p.exchange;
   if (exchange !== undefined) {
     await exchange

@@ -1,7 +1,8 @@
 import type { AssetRegistry, SubmitOutcome } from '@hyperflow/hyperliquid';
 import type { ExchangeRequest } from '@hyperflow/signing';
 import { describe, expect, it } from 'vitest';
-import { settle } from '../test-support/clock.js';
+import { FakeClock, settle } from '../test-support/clock.js';
+import { T0 } from '../test-support/fakes.js';
 import { recordingLog } from '../test-support/log.js';
 import { startVenueConnection, type VenuePorts } from './connection.js';
 
@@ -36,6 +37,7 @@ function ports(over: Partial<VenuePorts> = {}) {
     },
     sign: async (action) => ({ action, nonce: 1, signature: { r: '0x', s: '0x', v: 27 } }) as ExchangeRequest,
     closeBudgets: () => void calls.push('budgets close'),
+    retry: { clock: new FakeClock(T0), log: recordingLog().log },
     ...over,
   };
   return { p, calls };
@@ -47,6 +49,57 @@ describe('venue connection', () => {
     const v = await startVenueConnection(s.p);
     expect(v.registry).toBe(registry);
     expect(s.calls).toEqual(['meta', 'post connect', 'address budget']);
+  });
+
+  it('the venue not listening yet (ECONNREFUSED, 503, timeout): venue meta is waited for with backoff, logged, not ready', async () => {
+    const clock = new FakeClock(T0);
+    const { log, lines } = recordingLog();
+    const waiting: string[] = [];
+    const errors = [
+      'fetch failed: ECONNREFUSED',
+      'info meta: HTTP 503 Service Unavailable',
+      'info meta: timed out',
+    ];
+    let reads = 0;
+    const s = ports({
+      retry: { clock, log, onWaiting: (r) => waiting.push(r) },
+      loadAssets: async () => {
+        const err = errors[reads];
+        reads += 1;
+        if (err !== undefined) throw new Error(err);
+        return registry;
+      },
+    });
+    let started = false;
+    const starting = startVenueConnection(s.p).then(() => {
+      started = true;
+    });
+    await clock.advance(100 + 200);
+    expect(started).toBe(false);
+    await clock.advance(400);
+    await starting;
+    expect(reads).toBe(4);
+    expect(waiting).toEqual(errors.map((e) => `waiting for venue meta: ${e}`));
+    expect(lines.filter((l) => l.level === 'warn').map((l) => l.obj)).toEqual([
+      expect.objectContaining({ attempt: 1, retryInMs: 100 }),
+      expect.objectContaining({ attempt: 2, retryInMs: 200 }),
+      expect.objectContaining({ attempt: 3, retryInMs: 400 }),
+    ]);
+  });
+
+  it('shutdown while waiting for the venue: the start is aborted, nothing half-open', async () => {
+    const clock = new FakeClock(T0);
+    const abort = new AbortController();
+    const s = ports({
+      retry: { clock, log: recordingLog().log, signal: abort.signal },
+      loadAssets: async () => {
+        throw new Error('ECONNREFUSED');
+      },
+    });
+    const starting = startVenueConnection(s.p);
+    await clock.advance(50);
+    abort.abort();
+    await expect(starting).rejects.toThrow('stopped while waiting for venue meta');
   });
 
   it('an action is signed once, waits in the queue at cancel priority, then is submitted', async () => {
