@@ -100,6 +100,9 @@ async function startContainer(): Promise<NatsHandle> {
 }
 
 async function startHostContainer(): Promise<NatsHandle> {
+  // on the host network the container's host is loopback; testcontainers would otherwise look for
+  // the gateway of a `bridge` network, which such an engine does not have
+  process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
   const { GenericContainer, Wait } = await import('testcontainers');
   const port = await freeLoopbackPort();
   const container = await new GenericContainer(natsImage())
