@@ -44,6 +44,7 @@ interface Conn {
 export class WsHub {
   private readonly conns = new Set<Conn>();
   private readonly coins: Set<string>;
+  private readonly dexes: ReadonlySet<string>;
   private readonly opened = new Map<string, number[]>();
   private readonly pendingPosts = new Map<string, number>();
 
@@ -52,6 +53,7 @@ export class WsHub {
     private readonly opts: HubOptions,
   ) {
     this.coins = new Set(venue.engine.markets.keys());
+    this.dexes = new Set((venue.state.universe.dexes ?? []).map((d) => d.name));
     venue.onEvents((events) => this.route(events));
   }
 
@@ -187,7 +189,7 @@ export class WsHub {
   }
 
   private onSubscription(c: Conn, method: 'subscribe' | 'unsubscribe', raw: unknown, text: string): void {
-    const parsed = parseSubscription(raw, this.coins);
+    const parsed = parseSubscription(raw, this.coins, this.dexes);
     if (parsed.kind === 'malformed') {
       this.sendError(c, `Error parsing JSON into valid websocket request: ${text}`);
       return;
@@ -338,7 +340,14 @@ export class WsHub {
       // venue: full snapshots of 20 levels per side, 5 with fast
       this.sendData(c, 'l2Book', s.coin, l2Book(v, s.coin, s.fast ? 5 : 20, now, s));
     } else if (s.type === 'allMids') {
-      this.sendData(c, 'allMids', undefined, { mids: allMids(v) });
+      // venue: a builder dex's mids carry its name
+      const dex = s.dex ?? '';
+      this.sendData(
+        c,
+        'allMids',
+        undefined,
+        dex === '' ? { mids: allMids(v) } : { dex, mids: allMids(v, dex) },
+      );
     } else if (s.type === 'activeAssetCtx') {
       const spot = this.venue.engine.markets.get(s.coin)?.kind === 'spot';
       // venue: spot coins answer on channel activeSpotAssetCtx
