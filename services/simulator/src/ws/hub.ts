@@ -37,7 +37,6 @@ interface Conn {
   /** last snapshot push per subscription key: the cadence is per subscription */
   readonly lastPush: Map<string, number>;
   idle: NodeJS.Timeout | undefined;
-  messages: number[];
 }
 
 /** WebSocket side of the venue: subscriptions, pushes, post, ping, idle close, faults. */
@@ -47,6 +46,8 @@ export class WsHub {
   private readonly dexes: ReadonlySet<string>;
   private readonly opened = new Map<string, number[]>();
   private readonly pendingPosts = new Map<string, number>();
+  /** venue: the 2000 messages a minute are counted per IP, so reconnecting does not reset them */
+  private readonly messagesByIp = new Map<string, number[]>();
 
   constructor(
     private readonly venue: Venue,
@@ -79,7 +80,6 @@ export class WsHub {
       lastBbo: new Map(),
       lastPush: new Map(),
       idle: undefined,
-      messages: [],
     };
     this.conns.add(conn);
     this.touch(conn);
@@ -157,13 +157,15 @@ export class WsHub {
 
   private onMessage(c: Conn, text: string): void {
     const now = this.venue.now();
-    const recent = this.ipConns(c.ip).flatMap((x) => x.messages.filter((t) => t > now - 60_000));
-    c.messages = c.messages.filter((t) => t > now - 60_000);
+    const sent = this.messagesByIp.get(c.ip) ?? [];
+    const firstInWindow = sent.findIndex((t) => t > now - 60_000);
+    const recent = firstInWindow < 0 ? [] : firstInWindow === 0 ? sent : sent.slice(firstInWindow);
+    this.messagesByIp.set(c.ip, recent);
     if (recent.length >= MAX_MESSAGES_PER_MINUTE) {
       this.sendError(c, REFUSAL.wsMessages);
       return;
     }
-    c.messages.push(now);
+    recent.push(now);
     let msg: unknown;
     try {
       msg = JSON.parse(text);
