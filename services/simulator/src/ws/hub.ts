@@ -19,8 +19,10 @@ const GREETING = 'Websocket connection established.';
 
 export interface HubOptions {
   readonly idleTimeoutMs: number;
-  /** l2Book/allMids/activeAssetCtx push cadence (venue: ≥ 0.5 s between pushes) */
+  /** fast l2Book/allMids/activeAssetCtx push cadence (venue: ≥ 0.5 s between pushes) */
   readonly bookIntervalMs: number;
+  /** plain (not fast) l2Book push cadence (venue 2026: at most every 5 s) */
+  readonly l2BookIntervalMs: number;
   /** venue: 10 simultaneous connections per IP */
   readonly maxConnectionsPerIp: number;
   /** venue: 30 new connections per minute per IP */
@@ -131,8 +133,9 @@ export class WsHub {
       this.pushBbo(c, now);
       for (const [key, s] of c.subs) {
         if (s.type !== 'l2Book' && s.type !== 'allMids' && s.type !== 'activeAssetCtx') continue;
-        if (now - (c.lastPush.get(key) ?? Number.NEGATIVE_INFINITY) >= this.opts.bookIntervalMs)
-          this.pushSnapshot(c, s, now);
+        const every =
+          s.type === 'l2Book' && s.fast !== true ? this.opts.l2BookIntervalMs : this.opts.bookIntervalMs;
+        if (now - (c.lastPush.get(key) ?? Number.NEGATIVE_INFINITY) >= every) this.pushSnapshot(c, s, now);
       }
     }
   }
