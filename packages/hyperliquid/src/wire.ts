@@ -17,6 +17,7 @@ export {
   type ScaledDecimal,
 } from './assets/decimal.js';
 export {
+  type AssetIdClass,
   type AssetInfo,
   type AssetKind,
   AssetRegistry,
@@ -26,6 +27,9 @@ export {
   BUILDER_PERP_DEX_STRIDE,
   type BuilderDexMeta,
   builderPerpAssetId,
+  classifyAssetId,
+  OUTCOME_ASSET_OFFSET,
+  OUTCOME_SIDE_STRIDE,
   perpAssetId,
   SPOT_ASSET_OFFSET,
   spotAssetId,

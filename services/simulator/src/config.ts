@@ -27,6 +27,8 @@ export const SimulatorConfig = z.object({
   SIM_SEED: z.coerce.number().int().default(1),
   SIM_TICK_MS: z.coerce.number().int().min(0).default(100),
   SIM_BOOK_INTERVAL_MS: z.coerce.number().int().positive().default(500),
+  /** plain l2Book cadence (venue 2026: 5 s; fast books follow SIM_BOOK_INTERVAL_MS) */
+  SIM_L2BOOK_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
   SIM_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   SIM_NETWORK: z.enum(['mainnet', 'testnet']).default('mainnet'),
   /** funded accounts: 0xaddr=USDC,… */

@@ -21,6 +21,7 @@ const sim = await startSimulator({
   universe: withSyntheticPerps(DEFAULT_UNIVERSE, config.SIM_SYNTHETIC_PERPS),
   tickMs: config.SIM_TICK_MS,
   bookIntervalMs: config.SIM_BOOK_INTERVAL_MS,
+  l2BookIntervalMs: config.SIM_L2BOOK_INTERVAL_MS,
   idleTimeoutMs: config.SIM_IDLE_TIMEOUT_MS,
   isMainnet: config.SIM_NETWORK === 'mainnet',
   accounts: config.SIM_ACCOUNTS,

@@ -33,7 +33,10 @@ export interface SimulatorOptions {
   readonly tickMs?: number;
   /** ticks run before listening, so books, trades and candles exist from the first request */
   readonly warmupTicks?: number;
+  /** fast l2Book, allMids and activeAssetCtx cadence; default 500 (venue: 0.5 s) */
   readonly bookIntervalMs?: number;
+  /** plain l2Book cadence; default 5000 (venue 2026: at most every 5 s, `fast: true` for 0.5 s) */
+  readonly l2BookIntervalMs?: number;
   readonly idleTimeoutMs?: number;
   readonly ipWeightPerMinute?: number;
   readonly addressBudgetInitial?: number;
@@ -131,6 +134,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const hub = new WsHub(venue, {
     idleTimeoutMs: opts.idleTimeoutMs ?? 60_000,
     bookIntervalMs: opts.bookIntervalMs ?? 500,
+    l2BookIntervalMs: opts.l2BookIntervalMs ?? 5_000,
     maxConnectionsPerIp: opts.maxConnectionsPerIp ?? 10,
     maxNewConnectionsPerMinute: opts.maxNewConnectionsPerMinute ?? 30,
     logger,

@@ -21,7 +21,42 @@ export const SPOT_ASSET_OFFSET = 10_000;
 export const BUILDER_PERP_ASSET_OFFSET = 100_000;
 export const BUILDER_PERP_DEX_STRIDE = 10_000;
 
+// venue HIP-4: outcome asset id = 100_000_000 + 10 × outcome + side (doc §2.5)
+export const OUTCOME_ASSET_OFFSET = 100_000_000;
+export const OUTCOME_SIDE_STRIDE = 10;
+
 export type AssetKind = 'perp' | 'spot' | 'builderPerp';
+
+/** What an asset id's range says it is, without any metadata. */
+export type AssetIdClass =
+  | { readonly kind: 'outcome'; readonly outcome: number; readonly side: number }
+  | { readonly kind: 'builderPerp'; readonly perpDexIndex: number; readonly index: number }
+  | { readonly kind: 'spot'; readonly spotIndex: number }
+  | { readonly kind: 'perp'; readonly index: number };
+
+/**
+ * Classifies an asset id by range, widest offset first: HIP-4 outcomes (≥ 100_000_000) before
+ * HIP-3 builder perps (≥ 110_000) before spot (≥ 10_000), so an outcome or builder id is never read
+ * as spot (the Python SDK's `asset >= 10000` bug, doc §5). Throws on ids no market can have:
+ * negatives, non-integers, and 100_000–109_999 (a builder dex index of 0, which is the first dex).
+ */
+export function classifyAssetId(assetId: number): AssetIdClass {
+  if (!Number.isSafeInteger(assetId) || assetId < 0)
+    throw new AssetRegistryError(`asset id ${assetId}: not a non-negative integer`);
+  if (assetId >= OUTCOME_ASSET_OFFSET) {
+    const n = assetId - OUTCOME_ASSET_OFFSET;
+    return { kind: 'outcome', outcome: Math.floor(n / OUTCOME_SIDE_STRIDE), side: n % OUTCOME_SIDE_STRIDE };
+  }
+  if (assetId >= BUILDER_PERP_ASSET_OFFSET) {
+    const n = assetId - BUILDER_PERP_ASSET_OFFSET;
+    const perpDexIndex = Math.floor(n / BUILDER_PERP_DEX_STRIDE);
+    if (perpDexIndex < 1)
+      throw new AssetRegistryError(`asset id ${assetId}: builder perp dex index 0 is the first perp dex`);
+    return { kind: 'builderPerp', perpDexIndex, index: n % BUILDER_PERP_DEX_STRIDE };
+  }
+  if (assetId >= SPOT_ASSET_OFFSET) return { kind: 'spot', spotIndex: assetId - SPOT_ASSET_OFFSET };
+  return { kind: 'perp', index: assetId };
+}
 
 export interface AssetInfo {
   /** the venue's coin name, as in subscriptions and events: `BTC`, `@107`, `PURR/USDC`, `xyz:XYZ100` */
@@ -140,6 +175,11 @@ export class AssetRegistry {
   }
 
   #add(info: AssetInfo): void {
+    const cls = classifyAssetId(info.assetId);
+    if (cls.kind !== info.kind)
+      throw new AssetRegistryError(
+        `asset id ${info.assetId} of ${info.coin} is a ${cls.kind} id, not ${info.kind}`,
+      );
     const byName = this.#byCoin.get(info.coin);
     if (byName)
       throw new AssetRegistryError(

@@ -5,6 +5,7 @@ import {
   AssetRegistry,
   AssetRegistryError,
   builderPerpAssetId,
+  classifyAssetId,
   spotAssetId,
   UnknownAssetError,
 } from './registry.js';
@@ -121,5 +122,51 @@ describe('AssetRegistry', () => {
     expect(roundPrice('38.51234', hype.szDecimals, hype.priceMarket, 'down')).toBe('38.512');
     const purr = reg.get('PURR/USDC');
     expect(roundPrice('0.000123456', purr.szDecimals, purr.priceMarket, 'down')).toBe('0.00012345');
+  });
+});
+
+describe('classifyAssetId', () => {
+  it('given ids on each side of every range boundary, when classified, then outcomes come before builder perps before spot', () => {
+    expect(classifyAssetId(0)).toEqual({ kind: 'perp', index: 0 });
+    expect(classifyAssetId(9_999)).toEqual({ kind: 'perp', index: 9_999 });
+    expect(classifyAssetId(10_000)).toEqual({ kind: 'spot', spotIndex: 0 });
+    expect(classifyAssetId(99_999)).toEqual({ kind: 'spot', spotIndex: 89_999 });
+    expect(classifyAssetId(110_000)).toEqual({ kind: 'builderPerp', perpDexIndex: 1, index: 0 });
+    expect(classifyAssetId(119_999)).toEqual({ kind: 'builderPerp', perpDexIndex: 1, index: 9_999 });
+    expect(classifyAssetId(120_000)).toEqual({ kind: 'builderPerp', perpDexIndex: 2, index: 0 });
+    expect(classifyAssetId(99_999_999)).toEqual({ kind: 'builderPerp', perpDexIndex: 9_989, index: 9_999 });
+    expect(classifyAssetId(100_000_000)).toEqual({ kind: 'outcome', outcome: 0, side: 0 });
+    expect(classifyAssetId(100_000_001)).toEqual({ kind: 'outcome', outcome: 0, side: 1 });
+    expect(classifyAssetId(100_000_010)).toEqual({ kind: 'outcome', outcome: 1, side: 0 });
+    expect(classifyAssetId(100_012_341)).toEqual({ kind: 'outcome', outcome: 1_234, side: 1 });
+  });
+
+  it('given ids no market can have, when classified, then it throws naming the id', () => {
+    for (const bad of [-1, 1.5, Number.NaN, 100_000, 109_999]) {
+      expect(() => classifyAssetId(bad)).toThrow(AssetRegistryError);
+    }
+    expect(() => classifyAssetId(105_000)).toThrow(/105000/);
+  });
+
+  it('given a builder dex meta, when the registry is built, then "dex:COIN" resolves both ways and ids are checked by range', () => {
+    const r = new AssetRegistry({
+      meta: { universe: [{ name: 'BTC', szDecimals: 5, maxLeverage: 40 }] },
+      builderDexs: [
+        {
+          dex: 'xyz',
+          perpDexIndex: 1,
+          meta: { universe: [{ name: 'xyz:XYZ100', szDecimals: 4, maxLeverage: 20 }] },
+        },
+        {
+          dex: 'flx',
+          perpDexIndex: 2,
+          meta: { universe: [{ name: 'flx:GOLD', szDecimals: 2, maxLeverage: 10 }] },
+        },
+      ],
+    });
+    expect(r.assetId('xyz:XYZ100')).toBe(110_000);
+    expect(r.coin(120_000)).toBe('flx:GOLD');
+    expect(r.get('flx:GOLD')).toMatchObject({ kind: 'builderPerp', dex: 'flx', szDecimals: 2 });
+    expect(() => r.getById(100_000_001)).toThrow(UnknownAssetError);
   });
 });

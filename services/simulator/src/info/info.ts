@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CANDLE_INTERVALS } from '../market/candles.js';
 import { abs, formatDecimal, mul, SCALE } from '../market/decimal.js';
+import { builderCoin, type PerpSpec } from '../market/universe.js';
 import type { Precision } from '../matching/book.js';
 import { basicOrderWire } from '../matching/engine.js';
 import type { Order } from '../matching/types.js';
@@ -48,24 +49,75 @@ export const InfoRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('spotClearinghouseState'), user: User }),
   z.object({ type: z.literal('userRateLimit'), user: User }),
   z.object({ type: z.literal('exchangeStatus') }),
+  z.object({ type: z.literal('perpDexs') }),
+  z.object({ type: z.literal('historicalOrders'), user: User }),
+  z.object({
+    type: z.literal('userFunding'),
+    user: User,
+    startTime: z.number().int().nullish(),
+    endTime: z.number().int().nullish(),
+  }),
+  z.object({
+    type: z.literal('userNonFundingLedgerUpdates'),
+    user: User,
+    startTime: z.number().int().nullish(),
+    endTime: z.number().int().nullish(),
+  }),
 ]);
 export type InfoRequest = z.infer<typeof InfoRequest>;
 
 const px = (v: bigint) => formatDecimal(v, 1);
 
-export function meta(s: VenueState) {
+/** The perps of one dex ("" = the first perp dex), with their venue coin names; undefined if unknown. */
+export function dexPerps(s: VenueState, dex: string): PerpSpec[] | undefined {
+  if (dex === '') return s.universe.perps;
+  const d = s.universe.dexes?.find((x) => x.name === dex);
+  return d?.perps.map((p) => ({ ...p, name: builderCoin(d.name, p.name) }));
+}
+
+/** venue: `meta` of one dex; builder dex metas name coins "{dex}:{coin}" and carry collateralToken */
+export function meta(s: VenueState, dex = '') {
+  const perps = dexPerps(s, dex);
+  if (!perps) return null;
   return {
-    universe: s.universe.perps.map((p) => ({
+    universe: perps.map((p) => ({
       szDecimals: p.szDecimals,
       name: p.name,
       maxLeverage: p.maxLeverage,
       marginTableId: p.maxLeverage,
     })),
-    marginTables: [...new Set(s.universe.perps.map((p) => p.maxLeverage))].map((lev) => [
+    marginTables: [...new Set(perps.map((p) => p.maxLeverage))].map((lev) => [
       lev,
       { description: '', marginTiers: [{ lowerBound: '0.0', maxLeverage: lev }] },
     ]),
+    // venue: the token index the dex settles in (USDC = 0)
+    ...(dex === '' ? {} : { collateralToken: 0 }),
   };
+}
+
+/** venue: perpDexs; index 0 (null) is the first perp dex, then builder dexes in deploy order */
+export function perpDexs(s: VenueState) {
+  return [
+    null,
+    ...(s.universe.dexes ?? []).map((d) => ({
+      name: d.name,
+      fullName: d.fullName,
+      deployer: d.deployer,
+      oracleUpdater: null,
+      feeRecipient: null,
+      assetToStreamingOiCap: [],
+      subDeployers: [],
+      deployerFeeScale: '1.0',
+      lastDeployerFeeScaleChangeTime: '1970-01-01T00:00:00',
+      assetToFundingMultiplier: [],
+      assetToFundingInterestRate: [],
+    })),
+  ];
+}
+
+/** Whether a coin belongs to a dex's books: "" holds the first perp dex and spot (venue rule). */
+function onDex(s: VenueState, coin: string, dex: string): boolean {
+  return (s.engine.markets.get(coin)?.dex ?? '') === dex;
 }
 
 export function spotMeta(s: VenueState) {
@@ -130,9 +182,11 @@ export function spotCtx(s: VenueState, coin: string) {
   };
 }
 
-export function allMids(s: VenueState): Record<string, string> {
+/** venue: without `dex` the first perp dex's mids, with spot; a builder dex's mids only its own */
+export function allMids(s: VenueState, dex = ''): Record<string, string> {
   const out: Record<string, string> = {};
   for (const coin of s.engine.markets.keys()) {
+    if (!onDex(s, coin, dex)) continue;
     const mid = s.engine.midPx(coin);
     if (mid !== undefined) out[coin] = px(mid);
   }
@@ -165,12 +219,20 @@ function frontendOrder(o: Order) {
   };
 }
 
-export function clearinghouseState(s: VenueState, user: string, now: number) {
+/**
+ * venue: clearinghouseState of one dex. The simulator keeps one USDC balance: it shows on the first
+ * dex, and a builder dex shows only its positions (per-dex collateral is not modelled).
+ */
+export function clearinghouseState(s: VenueState, user: string, now: number, dex = '') {
   const acct = s.engine.account(user);
   let ntl = 0n;
   let marginUsed = 0n;
   let upnlTotal = 0n;
-  const assetPositions = [...(acct?.positions ?? new Map())].map(([coin, p]) => {
+  const positions = [...(acct?.positions ?? new Map<string, { szi: bigint; entryPx: bigint }>())].filter(
+    ([coin, p]) => p.szi !== 0n && onDex(s, coin, dex),
+  );
+  const raw = dex === '' ? (acct?.usdc ?? 0n) : 0n;
+  const assetPositions = positions.map(([coin, p]) => {
     const mark = s.engine.markPx(coin);
     const lev = s.engine.leverageOf(user, coin);
     const value = mul(abs(p.szi), mark);
@@ -196,11 +258,11 @@ export function clearinghouseState(s: VenueState, user: string, now: number) {
       },
     };
   });
-  const accountValue = (acct?.usdc ?? 0n) + upnlTotal;
+  const accountValue = raw + upnlTotal;
   const summary = {
     accountValue: formatDecimal(accountValue, 1),
     totalNtlPos: formatDecimal(ntl, 1),
-    totalRawUsd: formatDecimal(acct?.usdc ?? 0n, 1),
+    totalRawUsd: formatDecimal(raw, 1),
     totalMarginUsed: formatDecimal(marginUsed, 1),
   };
   const withdrawable = accountValue - marginUsed;
@@ -212,6 +274,14 @@ export function clearinghouseState(s: VenueState, user: string, now: number) {
     assetPositions,
     time: now,
   };
+}
+
+/** Open orders on one dex, newest first ("" = the first perp dex and spot). */
+export function ordersOn(s: VenueState, user: string, dex: string): Order[] {
+  return s.engine
+    .openOrders(user)
+    .filter((o) => onDex(s, o.coin, dex))
+    .reverse();
 }
 
 export interface InfoAnswer {
@@ -227,15 +297,17 @@ export function answerInfo(s: VenueState, req: InfoRequest, now: number): InfoAn
   const e = s.engine;
   switch (req.type) {
     case 'meta':
-      return one(meta(s));
+      return one(meta(s, req.dex ?? ''));
     case 'spotMeta':
       return one(spotMeta(s));
-    case 'metaAndAssetCtxs':
-      return one([meta(s), s.universe.perps.map((p) => perpCtx(s, p.name))]);
+    case 'metaAndAssetCtxs': {
+      const perps = dexPerps(s, req.dex ?? '');
+      return one(perps ? [meta(s, req.dex ?? ''), perps.map((p) => perpCtx(s, p.name))] : null);
+    }
     case 'spotMetaAndAssetCtxs':
       return one([spotMeta(s), s.universe.spotPairs.map((p) => spotCtx(s, p.name))]);
     case 'allMids':
-      return one(allMids(s));
+      return one(allMids(s, req.dex ?? ''));
     case 'l2Book':
       return one(
         l2Book(s, req.coin, 20, now, { nSigFigs: req.nSigFigs ?? null, mantissa: req.mantissa ?? null }),
@@ -255,9 +327,28 @@ export function answerInfo(s: VenueState, req: InfoRequest, now: number): InfoAn
       });
     }
     case 'openOrders':
-      return many(e.openOrders(req.user).reverse().map(basicOrderWire));
+      return many(ordersOn(s, req.user, req.dex ?? '').map(basicOrderWire));
     case 'frontendOpenOrders':
-      return many(e.openOrders(req.user).reverse().map(frontendOrder));
+      return many(ordersOn(s, req.user, req.dex ?? '').map(frontendOrder));
+    case 'historicalOrders':
+      // venue: the 2000 most recent orders, newest first, each with its latest status
+      return many(
+        e
+          .orderHistory(req.user)
+          .slice(0, 2000)
+          .map((o) => ({ order: frontendOrder(o), status: o.status, statusTimestamp: o.statusTimestamp })),
+      );
+    case 'perpDexs':
+      return one(perpDexs(s));
+    case 'userFunding':
+      // the simulator charges no funding: the history is empty (shape as the venue's)
+      return many([]);
+    case 'userNonFundingLedgerUpdates': {
+      const start = req.startTime ?? 0;
+      const end = req.endTime ?? now;
+      const updates = (s.ledgerUpdates.get(req.user) ?? []).filter((u) => u.time >= start && u.time <= end);
+      return many(updates.slice(0, 500));
+    }
     case 'userFills':
       // venue: newest first, at most 2000
       return many(e.userFills(req.user).reverse().slice(0, 2000));
@@ -267,7 +358,7 @@ export function answerInfo(s: VenueState, req: InfoRequest, now: number): InfoAn
       return many(fills.reverse().slice(0, 2000));
     }
     case 'clearinghouseState':
-      return one(clearinghouseState(s, req.user, now));
+      return one(clearinghouseState(s, req.user, now, req.dex ?? ''));
     case 'spotClearinghouseState': {
       const spot = e.account(req.user)?.spot ?? new Map<string, bigint>();
       const balances = [...spot].map(([coin, total]) => ({

@@ -7,7 +7,14 @@ const WEIGHT_2 = new Set([
   'spotClearinghouseState',
   'exchangeStatus',
 ]);
-const PER_20_ITEMS = new Set(['recentTrades', 'historicalOrders', 'userFills', 'userFillsByTime']);
+const PER_20_ITEMS = new Set([
+  'recentTrades',
+  'historicalOrders',
+  'userFills',
+  'userFillsByTime',
+  'userFunding',
+  'userNonFundingLedgerUpdates',
+]);
 
 export function infoBaseWeight(type: string): number {
   if (WEIGHT_2.has(type)) return 2;

@@ -10,6 +10,7 @@ const perp = (szDecimals: number): MarketSpec => ({
   szDecimals,
   maxLeverage: 20,
   initialPx: '1',
+  dex: '',
   quote: 'USDC',
   base: 'X',
 });

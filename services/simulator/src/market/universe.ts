@@ -27,10 +27,22 @@ export const SpotPair = z.object({
 });
 export type SpotPair = z.infer<typeof SpotPair>;
 
+/** venue HIP-3: a builder-deployed perp dex; its coins are named "{dex}:{name}" */
+export const BuilderDex = z.object({
+  name: z.string().regex(/^[a-z0-9]{1,8}$/),
+  fullName: z.string(),
+  deployer: z.string().regex(/^0x[0-9a-f]{40}$/),
+  /** bare names; each has its own lot (szDecimals) and so its own tick */
+  perps: z.array(PerpSpec).min(1),
+});
+export type BuilderDex = z.infer<typeof BuilderDex>;
+
 export const Universe = z.object({
   perps: z.array(PerpSpec).min(1),
   spotTokens: z.array(SpotToken),
   spotPairs: z.array(SpotPair),
+  /** builder perp dexes in perpDexs order (perpDexs index = position + 1; index 0 is the first dex) */
+  dexes: z.array(BuilderDex).optional(),
 });
 export type Universe = z.infer<typeof Universe>;
 
@@ -67,7 +79,33 @@ export const DEFAULT_UNIVERSE: Universe = {
     { name: 'PURR/USDC', tokens: [1, 0], index: 0, initialPx: '0.2' },
     { name: '@1', tokens: [2, 0], index: 1, initialPx: '25' },
   ],
+  dexes: [
+    {
+      name: 'xyz',
+      fullName: 'XYZ builder dex',
+      deployer: `0x${'88'.repeat(20)}`,
+      perps: [
+        { name: 'XYZ100', szDecimals: 4, maxLeverage: 20, initialPx: '25000' },
+        { name: 'TSLA', szDecimals: 3, maxLeverage: 10, initialPx: '420' },
+      ],
+    },
+    {
+      name: 'flx',
+      fullName: 'FLX builder dex',
+      deployer: `0x${'99'.repeat(20)}`,
+      perps: [{ name: 'GOLD', szDecimals: 2, maxLeverage: 10, initialPx: '3350' }],
+    },
+  ],
 };
+
+// venue: builder perp asset id = 100000 + 10000 × perpDexIndex + index in that dex's meta (doc §2.5)
+const BUILDER_PERP_OFFSET = 100_000;
+const BUILDER_PERP_STRIDE = 10_000;
+
+/** The venue's coin name of a builder dex perp. */
+export function builderCoin(dex: string, name: string): string {
+  return `${dex}:${name}`;
+}
 
 /**
  * The universe plus `n` synthetic perps `SYN0`..`SYN{n-1}` (benchmarks and load tests need more
@@ -97,6 +135,8 @@ export interface MarketSpec {
   readonly quote: string;
   /** base token name (spot balances); the coin itself for perps */
   readonly base: string;
+  /** builder perp dex name; "" for the first perp dex and for spot */
+  readonly dex: string;
 }
 
 export function marketsOf(u: Universe): MarketSpec[] {
@@ -109,6 +149,7 @@ export function marketsOf(u: Universe): MarketSpec[] {
     initialPx: p.initialPx,
     quote: 'USDC',
     base: p.name,
+    dex: '',
   }));
   const spots: MarketSpec[] = u.spotPairs.map((s) => {
     const base = u.spotTokens.find((t) => t.index === s.tokens[0]);
@@ -122,7 +163,22 @@ export function marketsOf(u: Universe): MarketSpec[] {
       initialPx: s.initialPx,
       quote: quote?.name ?? 'USDC',
       base: base?.name ?? s.name,
+      dex: '',
     };
   });
-  return [...perps, ...spots];
+  const builder: MarketSpec[] = (u.dexes ?? []).flatMap((d, di) =>
+    d.perps.map((p, i) => ({
+      coin: builderCoin(d.name, p.name),
+      asset: BUILDER_PERP_OFFSET + BUILDER_PERP_STRIDE * (di + 1) + i,
+      // venue: HIP-3 follows the perp tick rule (doc §5, inferred)
+      kind: 'perp' as const,
+      szDecimals: p.szDecimals,
+      maxLeverage: p.maxLeverage,
+      initialPx: p.initialPx,
+      quote: 'USDC',
+      base: builderCoin(d.name, p.name),
+      dex: d.name,
+    })),
+  );
+  return [...perps, ...spots, ...builder];
 }

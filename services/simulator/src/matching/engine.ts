@@ -155,6 +155,13 @@ export class Engine {
     return [...this.orders.values()].filter((o) => o.user === user && o.status === 'open');
   }
 
+  /** Every order of a user the engine still knows, newest first (venue: historicalOrders). */
+  orderHistory(user: string): Order[] {
+    return [...this.orders.values()]
+      .filter((o) => o.user === user)
+      .sort((a, b) => b.timestamp - a.timestamp || b.oid - a.oid);
+  }
+
   findOrder(user: string, oidOrCloid: number | string): Order | undefined {
     const oid = typeof oidOrCloid === 'number' ? oidOrCloid : this.cloids.get(`${user}|${oidOrCloid}`);
     const o = oid === undefined ? undefined : this.orders.get(oid);

@@ -3,6 +3,13 @@ import type { AddressBudget } from '../limits/address-budget.js';
 import type { Universe } from '../market/universe.js';
 import type { Engine } from '../matching/engine.js';
 
+/** venue: one entry of userNonFundingLedgerUpdates (`delta` in the venue's per-type shape) */
+export interface LedgerUpdate {
+  readonly time: number;
+  readonly hash: string;
+  readonly delta: Readonly<Record<string, unknown>> & { readonly type: string };
+}
+
 /** What /info and /exchange read and change; owned by the Venue. */
 export interface VenueState {
   readonly universe: Universe;
@@ -17,4 +24,6 @@ export interface VenueState {
   readonly scheduledCancels: Map<string, number>;
   readonly isMainnet: boolean;
   readonly scheduleCancelMinVolume: bigint;
+  /** user → non-funding ledger updates (deposits, transfers, withdrawals), oldest first */
+  readonly ledgerUpdates: Map<string, LedgerUpdate[]>;
 }

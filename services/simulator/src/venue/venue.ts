@@ -15,12 +15,13 @@ import { answerInfo, InfoRequest } from '../info/info.js';
 import { AddressBudget } from '../limits/address-budget.js';
 import { IpWeights } from '../limits/ip-weights.js';
 import { exchangeWeight, infoBaseWeight, infoExtraWeight } from '../limits/weights.js';
-import { parseDecimal, SCALE } from '../market/decimal.js';
+import { formatDecimal, parseDecimal, SCALE } from '../market/decimal.js';
 import { MarketGenerator } from '../market/generator.js';
 import type { MoveRequest, MoveResult } from '../market/move.js';
 import { marketsOf, type Universe } from '../market/universe.js';
 import { Engine } from '../matching/engine.js';
 import type { EngineEvent } from '../matching/types.js';
+import { recordLedger } from './ledger.js';
 import type { VenueState } from './state.js';
 
 /** venue: a JSON body of the wrong shape gets HTTP 422 with this plain text (doc §2) */
@@ -29,6 +30,8 @@ export const DESERIALIZE_ERROR = 'Failed to deserialize the JSON body into the t
 export const PARSE_ERROR = 'Failed to parse the request body as JSON';
 /** venue [UNCONFIRMED, the framework's text]: a Content-Type other than JSON gets HTTP 415 */
 export const CONTENT_TYPE_ERROR = 'Expected request with `Content-Type: application/json`';
+
+const BUILDER_SEED = 0x48495033; // "HIP3"
 
 export interface VenueOptions {
   readonly universe: Universe;
@@ -56,7 +59,8 @@ export interface VenueReply {
 export class Venue {
   readonly state: VenueState;
   readonly faults = new FaultState();
-  private readonly generator: MarketGenerator;
+  /** the first dex and spot; builder dexes walk on their own seed so adding one changes no other book */
+  private readonly generators: readonly MarketGenerator[];
   private readonly weights: IpWeights;
   private readonly listeners: ((events: EngineEvent[]) => void)[] = [];
 
@@ -75,11 +79,26 @@ export class Venue {
       scheduledCancels: new Map(),
       isMainnet: opts.isMainnet,
       scheduleCancelMinVolume: BigInt(opts.scheduleCancelMinVolume) * SCALE,
+      ledgerUpdates: new Map(),
     };
-    this.generator = new MarketGenerator(markets, {
-      seed: opts.seed,
-      ...(opts.takerProbability !== undefined ? { takerProbability: opts.takerProbability } : {}),
-    });
+    // venue: a funded account's history starts with its deposit
+    const start = opts.clock.now();
+    for (const [addr, usdc] of Object.entries(opts.accounts)) {
+      const user = addr.toLowerCase();
+      const amount = formatDecimal(parseDecimal(usdc) ?? 0n, 1);
+      recordLedger(this.state, user, start, { type: 'deposit', usdc: amount });
+    }
+    const taker = opts.takerProbability !== undefined ? { takerProbability: opts.takerProbability } : {};
+    const builder = markets.filter((m) => m.dex !== '');
+    this.generators = [
+      new MarketGenerator(
+        markets.filter((m) => m.dex === ''),
+        { seed: opts.seed, ...taker },
+      ),
+      ...(builder.length > 0
+        ? [new MarketGenerator(builder, { seed: (opts.seed ^ BUILDER_SEED) >>> 0, ...taker })]
+        : []),
+    ];
     this.weights = new IpWeights(opts.ipWeightPerMinute);
   }
 
@@ -98,7 +117,7 @@ export class Venue {
   /** One market step at the clock's time; fires due scheduled cancels (venue: status scheduledCancel). */
   tick(): void {
     const now = this.now();
-    this.generator.step(this.engine, now);
+    for (const g of this.generators) g.step(this.engine, now);
     for (const [user, at] of this.state.scheduledCancels) {
       if (at > now) continue;
       this.state.scheduledCancels.delete(user);
@@ -109,7 +128,8 @@ export class Venue {
 
   /** Forced price move (test control): requotes at once; the next tick prints a trade there. */
   move(req: MoveRequest): MoveResult | undefined {
-    const r = this.generator.move(this.engine, req, this.now());
+    let r: MoveResult | undefined;
+    for (const g of this.generators) r ??= g.move(this.engine, req, this.now());
     this.flush();
     return r;
   }

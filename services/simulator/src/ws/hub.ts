@@ -19,8 +19,10 @@ const GREETING = 'Websocket connection established.';
 
 export interface HubOptions {
   readonly idleTimeoutMs: number;
-  /** l2Book/allMids/activeAssetCtx push cadence (venue: ≥ 0.5 s between pushes) */
+  /** fast l2Book/allMids/activeAssetCtx push cadence (venue: ≥ 0.5 s between pushes) */
   readonly bookIntervalMs: number;
+  /** plain (not fast) l2Book push cadence (venue 2026: at most every 5 s) */
+  readonly l2BookIntervalMs: number;
   /** venue: 10 simultaneous connections per IP */
   readonly maxConnectionsPerIp: number;
   /** venue: 30 new connections per minute per IP */
@@ -37,21 +39,24 @@ interface Conn {
   /** last snapshot push per subscription key: the cadence is per subscription */
   readonly lastPush: Map<string, number>;
   idle: NodeJS.Timeout | undefined;
-  messages: number[];
 }
 
 /** WebSocket side of the venue: subscriptions, pushes, post, ping, idle close, faults. */
 export class WsHub {
   private readonly conns = new Set<Conn>();
   private readonly coins: Set<string>;
+  private readonly dexes: ReadonlySet<string>;
   private readonly opened = new Map<string, number[]>();
   private readonly pendingPosts = new Map<string, number>();
+  /** venue: the 2000 messages a minute are counted per IP, so reconnecting does not reset them */
+  private readonly messagesByIp = new Map<string, number[]>();
 
   constructor(
     private readonly venue: Venue,
     private readonly opts: HubOptions,
   ) {
     this.coins = new Set(venue.engine.markets.keys());
+    this.dexes = new Set((venue.state.universe.dexes ?? []).map((d) => d.name));
     venue.onEvents((events) => this.route(events));
   }
 
@@ -77,7 +82,6 @@ export class WsHub {
       lastBbo: new Map(),
       lastPush: new Map(),
       idle: undefined,
-      messages: [],
     };
     this.conns.add(conn);
     this.touch(conn);
@@ -129,8 +133,9 @@ export class WsHub {
       this.pushBbo(c, now);
       for (const [key, s] of c.subs) {
         if (s.type !== 'l2Book' && s.type !== 'allMids' && s.type !== 'activeAssetCtx') continue;
-        if (now - (c.lastPush.get(key) ?? Number.NEGATIVE_INFINITY) >= this.opts.bookIntervalMs)
-          this.pushSnapshot(c, s, now);
+        const every =
+          s.type === 'l2Book' && s.fast !== true ? this.opts.l2BookIntervalMs : this.opts.bookIntervalMs;
+        if (now - (c.lastPush.get(key) ?? Number.NEGATIVE_INFINITY) >= every) this.pushSnapshot(c, s, now);
       }
     }
   }
@@ -155,13 +160,15 @@ export class WsHub {
 
   private onMessage(c: Conn, text: string): void {
     const now = this.venue.now();
-    const recent = this.ipConns(c.ip).flatMap((x) => x.messages.filter((t) => t > now - 60_000));
-    c.messages = c.messages.filter((t) => t > now - 60_000);
+    const sent = this.messagesByIp.get(c.ip) ?? [];
+    const firstInWindow = sent.findIndex((t) => t > now - 60_000);
+    const recent = firstInWindow < 0 ? [] : firstInWindow === 0 ? sent : sent.slice(firstInWindow);
+    this.messagesByIp.set(c.ip, recent);
     if (recent.length >= MAX_MESSAGES_PER_MINUTE) {
       this.sendError(c, REFUSAL.wsMessages);
       return;
     }
-    c.messages.push(now);
+    recent.push(now);
     let msg: unknown;
     try {
       msg = JSON.parse(text);
@@ -187,7 +194,7 @@ export class WsHub {
   }
 
   private onSubscription(c: Conn, method: 'subscribe' | 'unsubscribe', raw: unknown, text: string): void {
-    const parsed = parseSubscription(raw, this.coins);
+    const parsed = parseSubscription(raw, this.coins, this.dexes);
     if (parsed.kind === 'malformed') {
       this.sendError(c, `Error parsing JSON into valid websocket request: ${text}`);
       return;
@@ -338,7 +345,14 @@ export class WsHub {
       // venue: full snapshots of 20 levels per side, 5 with fast
       this.sendData(c, 'l2Book', s.coin, l2Book(v, s.coin, s.fast ? 5 : 20, now, s));
     } else if (s.type === 'allMids') {
-      this.sendData(c, 'allMids', undefined, { mids: allMids(v) });
+      // venue: a builder dex's mids carry its name
+      const dex = s.dex ?? '';
+      this.sendData(
+        c,
+        'allMids',
+        undefined,
+        dex === '' ? { mids: allMids(v) } : { dex, mids: allMids(v, dex) },
+      );
     } else if (s.type === 'activeAssetCtx') {
       const spot = this.venue.engine.markets.get(s.coin)?.kind === 'spot';
       // venue: spot coins answer on channel activeSpotAssetCtx

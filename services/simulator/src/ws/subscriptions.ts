@@ -22,7 +22,11 @@ export type SubscriptionParse =
 const USER_RE = /^0x[0-9a-fA-F]{40}$/;
 
 /** Normalizes like the venue (l2Book gains nSigFigs/mantissa null, userFills gains aggregateByTime false). */
-export function parseSubscription(raw: unknown, coins: ReadonlySet<string>): SubscriptionParse {
+export function parseSubscription(
+  raw: unknown,
+  coins: ReadonlySet<string>,
+  dexes: ReadonlySet<string> = new Set(),
+): SubscriptionParse {
   if (typeof raw !== 'object' || raw === null || !('type' in raw)) return { kind: 'malformed' };
   const r = raw as Record<string, unknown>;
   const str = (k: string) => (typeof r[k] === 'string' ? (r[k] as string) : undefined);
@@ -39,7 +43,7 @@ export function parseSubscription(raw: unknown, coins: ReadonlySet<string>): Sub
   switch (r.type) {
     case 'allMids': {
       const dex = str('dex');
-      if (dex !== undefined && dex !== '') return { kind: 'invalid' };
+      if (dex !== undefined && dex !== '' && !dexes.has(dex)) return { kind: 'invalid' };
       return { kind: 'ok', sub: dex === undefined ? { type: 'allMids' } : { type: 'allMids', dex } };
     }
     case 'l2Book': {
