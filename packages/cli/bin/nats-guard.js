@@ -2,8 +2,12 @@
 // Runs nats-server (argv: the binary and its arguments) and never lets it outlive `hyperflow up`.
 // nats-server cannot watch its parent, and it takes SIGHUP (a closed terminal) as "reload the
 // config", so it kept running after the terminal was gone. This guard stops it (SIGTERM, then
-// SIGKILL after a grace period) on SIGTERM, SIGINT or SIGHUP, and when stdin closes: `up` holds the
-// other end of that pipe, which the kernel closes however `up` dies, kill -9 included.
+// SIGKILL after a grace period) on SIGTERM, and when stdin closes: `up` holds the other end of that
+// pipe, which the kernel closes however `up` dies, kill -9 included.
+//
+// The server runs in its own process group and the guard ignores SIGINT and SIGHUP: Ctrl-C or a
+// closed terminal reach `up`, which stops the services first and the server last (SIGTERM here), so
+// the services drain while NATS is still up; if `up` is gone instead, stdin has closed.
 import { spawn } from 'node:child_process';
 
 const GRACE_MS = 10_000;
@@ -12,7 +16,7 @@ if (bin === undefined) {
   process.stderr.write('usage: nats-guard.js <nats-server> [args...]\n');
   process.exit(2);
 }
-const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
 let stopping = false;
 const stop = () => {
   if (stopping) return;
@@ -20,7 +24,8 @@ const stop = () => {
   child.kill('SIGTERM');
   setTimeout(() => child.kill('SIGKILL'), GRACE_MS).unref();
 };
-for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, stop);
+process.on('SIGTERM', stop);
+for (const signal of ['SIGINT', 'SIGHUP']) process.on(signal, () => {});
 for (const event of ['end', 'close', 'error']) process.stdin.once(event, stop);
 process.stdin.on('data', () => {}).resume();
 child.once('error', (err) => {

@@ -109,6 +109,20 @@ function serviceSpecs(
   ];
 }
 
+/** Drains our connection, or closes it when the server is already gone (a drain would wait forever). */
+async function closeBus(nc: Awaited<ReturnType<typeof connectBus>> | undefined): Promise<void> {
+  if (nc === undefined || nc.isClosed()) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    nc.drain().catch(() => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, 2_000);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (!nc.isClosed()) await nc.close().catch(() => undefined);
+}
+
 function statusLines(services: readonly RunningService[]): string[] {
   return services.map(
     (s) =>
@@ -157,7 +171,7 @@ export async function up(opts: UpOptions): Promise<number> {
     stopping ??= (async () => {
       say('\nhyperflow: stopping services…');
       await stopServices(services);
-      await nc?.drain().catch(() => undefined);
+      await closeBus(nc);
       await nats.stop();
       clearSession(opts.repoRoot);
       say('hyperflow: stopped.');
