@@ -213,8 +213,7 @@ describe('docker-compose.yml', () => {
       expect(workspaceOf(svc), name).toBe(workspaceOf(compose.services[base] as ComposeService));
     }
     // every built service is in exactly one of sim and live: the two sets never start together
-    // (the one-shot provisioner runs for either)
-    for (const [name, svc] of built.filter(([n]) => n !== 'provision')) {
+    for (const [name, svc] of built) {
       const p = svc.profiles ?? [];
       expect(p.includes('sim') !== p.includes('live'), name).toBe(true);
     }

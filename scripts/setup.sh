@@ -9,4 +9,6 @@ echo "setup: using $("$nats" --version) at $nats"
 
 npm ci --no-audit --no-fund
 npm run build
+# secrets for docker compose: random passwords and their bcrypt hashes (SECURITY.md)
+[ -f .env ] || node packages/cli/bin/hyperflow.js setup
 echo "setup: done. Run the stack with 'npm start', the tests with 'npm test'."

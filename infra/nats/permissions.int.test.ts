@@ -2,6 +2,7 @@
 // identity of the table, what it must do works (through the same library calls the services
 // make) and what it must not do is refused by the server, including every attack of issue 21.
 // Prints the identities × actions matrix.
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import {
   createEventStore,
@@ -28,6 +29,7 @@ import { Svcm } from '@nats-io/services';
 import { connect, type NatsConnection, PermissionViolationError } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { connectCli, replay } from '../../packages/cli/src/commands/replay.js';
 
 type User = 'provisioner' | 'ingestor' | 'strategy' | 'execution' | 'operator';
 const USERS: readonly User[] = ['provisioner', 'ingestor', 'strategy', 'execution', 'operator'];
@@ -430,6 +432,16 @@ describe('operator', () => {
     for (const s of ['MARKET', 'SIGNALS', 'EXECUTION', 'CONTROL']) {
       const c = await jetstream(nc('operator')).consumers.get(s);
       expect(await c.next({ expires: 2000 }), s).not.toBeNull();
+    }
+  });
+  allowed('operator', 'replay the last market events (hyperflow replay, as the CLI connects)', async () => {
+    const cli = await connectCli({ url: nats.url, user: 'operator', pass: passwords.operator });
+    try {
+      const out = new PassThrough();
+      const r = await replay({ nc: cli, subject: 'hl.sim.md.>', range: { last: 2 }, json: true, out });
+      expect(r.count).toBe(2);
+    } finally {
+      await cli.close();
     }
   });
   allowed('operator', 'list streams and consumers', async () => {

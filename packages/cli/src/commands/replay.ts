@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { inboxPrefixFor } from '@hyperflow/bus';
 import { DEFAULT_ROOT, Net } from '@hyperflow/contracts';
 import {
   AckPolicy,
@@ -382,7 +383,10 @@ export async function connectCli(
       servers: c.url,
       name: 'hyperflow-cli',
       maxReconnectAttempts: 0,
-      ...(c.user !== undefined ? { user: c.user, pass: c.pass ?? '' } : {}),
+      // replies on the identity's own inboxes: infra/nats/nats.conf lets it read no others
+      ...(c.user !== undefined
+        ? { user: c.user, pass: c.pass ?? '', inboxPrefix: inboxPrefixFor(c.user) }
+        : {}),
       ...(c.token !== undefined ? { token: c.token } : {}),
       ...(creds !== undefined ? { authenticator: credsAuthenticator(creds) } : {}),
     });
