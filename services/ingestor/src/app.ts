@@ -63,7 +63,8 @@ export async function startIngestor(o: StartIngestorOptions): Promise<RunningIng
   const subj = subjects(c.HL_NETWORK, c.SUBJECT_ROOT);
   if (c.BUS_PROVISION) await provision(o.nc, { root: c.SUBJECT_ROOT, namePrefix: c.STREAM_PREFIX, log });
 
-  // venue: 1200 REST weight per IP per minute (API reference 7.1); this process spends its share
+  // venue: 1200 REST weight per IP per minute (https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/rate-limits-and-user-limits);
+  // this process spends its share
   const budget = await restBudget(o.nc, c, clock, log);
   const info = new InfoClient({ baseUrl: urls.rest, ...infoBudgetHooks(budget) });
   const rest = infoRest(info);
