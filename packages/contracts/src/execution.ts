@@ -106,7 +106,7 @@ export const OrderOutcomeUnknown = z.object({
 export const OrderReconciled = z.object({
   type: z.literal('orderReconciled'),
   ...orderBase,
-  /** venue status after reconciliation (section 2.6 strings) or "unknownOid" */
+  /** venue status after reconciliation (the order status strings of https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/info-endpoint) or "unknownOid" */
   venueStatus: z.string().min(1),
   /** what differed from our record, for humans */
   differences: z.array(z.string()),

@@ -71,7 +71,8 @@ export async function startIngestor(o: StartIngestorOptions): Promise<RunningIng
     });
   }
 
-  // venue: 1200 REST weight per IP per minute (API reference 7.1); this process spends its share
+  // venue: 1200 REST weight per IP per minute (https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/rate-limits-and-user-limits);
+  // this process spends its share
   const budget = await restBudget(o.nc, c, clock, log);
   const info = new InfoClient({ baseUrl: urls.rest, ...infoBudgetHooks(budget) });
   const rest = infoRest(info);

@@ -1,5 +1,7 @@
-// The reference: the TS sketch of hyperliquid-api.md section 9 ([VERIFIED] against both SDKs'
-// vectors), kept as close to the text as lint allows. Written independently of src/: default
+// The reference: a minimal signer written from the venue's signing page (https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/signing)
+// and the SDKs' L1 signing (https://github.com/nktkas/hyperliquid/blob/main/src/signing/_l1.ts,
+// https://github.com/hyperliquid-dex/hyperliquid-python-sdk/blob/master/hyperliquid/utils/signing.py),
+// checked against both SDKs' vectors. Written independently of src/: default
 // msgpack encoder, ethers concat, ethers signTypedData with the domain and types spelled out.
 import { encode } from '@msgpack/msgpack';
 import { concat, getBytes, keccak256, Signature, type Wallet } from 'ethers';

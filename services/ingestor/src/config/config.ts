@@ -6,13 +6,13 @@ import { z } from 'zod';
 export const Channel = z.enum(['trades', 'l2Book', 'bbo', 'candle', 'activeAssetCtx', 'allMids']);
 export type Channel = z.infer<typeof Channel>;
 
-/** venue: public endpoints (API reference section 0); `sim` has no public address, so it needs URLs */
+/** venue: public endpoints (https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api); `sim` has no public address, so it needs URLs */
 export const VENUE_URLS: Readonly<Record<Exclude<Net, 'sim'>, { ws: string; rest: string }>> = {
   mainnet: { ws: 'wss://api.hyperliquid.xyz/ws', rest: 'https://api.hyperliquid.xyz' },
   testnet: { ws: 'wss://api.hyperliquid-testnet.xyz/ws', rest: 'https://api.hyperliquid-testnet.xyz' },
 };
 
-/** venue: at most 1000 subscriptions per IP (API reference 7.1), enforced before subscribing */
+/** venue: at most 1000 subscriptions per IP (https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/rate-limits-and-user-limits), enforced before subscribing */
 export const VENUE_MAX_SUBSCRIPTIONS = 1000;
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -30,7 +30,7 @@ const CoinChannels = z
   })
   .pipe(z.record(z.string().min(1), z.array(Channel)));
 
-/** venue: l2Book aggregation (API reference 1.4) */
+/** venue: l2Book aggregation (https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/websocket/subscriptions) */
 const NSigFigs = z
   .enum(['2', '3', '4', '5'], 'expected 2, 3, 4 or 5')
   .transform((v) => Number(v) as 2 | 3 | 4 | 5);
@@ -70,7 +70,7 @@ export const IngestorConfig = z
     INSTANCE_COUNT: envInt({ min: 1, max: 1000 }).default(1),
     /** a continuously ticking subscription (l2Book, allMids) silent this long is stale; 0 = off */
     STALE_AFTER_MS: envInt({ min: 0 }).default(10_000),
-    /** keep-alive ping period; venue: idle close after 60 s (API reference 1.1) */
+    /** keep-alive ping period; venue: idle close after 60 s (https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/websocket/timeouts-and-heartbeats) */
     PING_INTERVAL_MS: envInt({ min: 1000, max: 59_000 }).default(30_000),
     PONG_TIMEOUT_MS: envInt({ min: 100 }).default(10_000),
     /** REST polling starts when the socket has been down this long */
@@ -96,7 +96,7 @@ export const IngestorConfig = z
     if (c.INSTANCE_INDEX >= c.INSTANCE_COUNT) {
       ctx.addIssue({ code: 'custom', path: ['INSTANCE_INDEX'], message: 'must be below INSTANCE_COUNT' });
     }
-    // venue: mantissa is only allowed with nSigFigs 5 (API reference 2.2)
+    // venue: mantissa is only allowed with nSigFigs 5 (https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/info-endpoint, l2Book)
     if (c.L2_MANTISSA !== undefined && c.L2_NSIG_FIGS !== 5) {
       ctx.addIssue({ code: 'custom', path: ['L2_MANTISSA'], message: 'only allowed with L2_NSIG_FIGS=5' });
     }

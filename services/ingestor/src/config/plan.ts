@@ -35,12 +35,14 @@ export interface PlanInput {
 
 /**
  * Expands coins × channels into venue subscriptions. venue: there is no batch subscribe, each
- * (type, coin[, interval]) is its own subscription (API reference 1.1), at most 1000 per IP (7.1).
+ * (type, coin[, interval]) is its own subscription (https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/websocket/subscriptions), at most 1000
+ * per IP (https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/rate-limits-and-user-limits).
  * Pure.
  */
 export function planSubscriptions(input: PlanInput): PlannedSubscription[] {
   const out: PlannedSubscription[] = [];
-  // l2Book and allMids tick continuously (at least every ~0.5 s on liquid coins, API reference 8.1);
+  // l2Book and allMids tick continuously (l2Book on each block at least 0.5 s after the last push,
+  // https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/websocket/subscriptions);
   // trades, bbo, candle and ctx may be silent for minutes on a quiet coin, so no watchdog there.
   const stale = input.staleAfterMs > 0 ? input.staleAfterMs : undefined;
   const withStale = <T extends object>(p: T): T & { staleAfterMs?: number } =>

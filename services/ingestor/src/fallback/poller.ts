@@ -4,7 +4,7 @@ import type { RestSource } from '../backfill/rest.js';
 import type { PlannedSubscription } from '../config/plan.js';
 import type { Clock, Logger, TimerHandle, Timers } from '../ports.js';
 
-/** venue: levels per side of an l2Book subscription with `fast: true` (API reference 1.4) */
+/** venue: levels per side of an l2Book subscription with `fast: true` (https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/websocket/subscriptions) */
 const FAST_LEVELS = 5;
 
 /** One REST request of a polling round and the subscriptions it stands in for. */
@@ -115,7 +115,8 @@ export async function pollOnce(
         ...(req.nSigFigs === undefined ? {} : { nSigFigs: req.nSigFigs }),
         ...(req.mantissa === undefined ? {} : { mantissa: req.mantissa }),
       });
-      // venue: l2Book answers null for an unknown coin (API reference 2.2)
+      // venue: l2Book answers null for an unknown coin (the nktkas SDK's schema,
+      // https://github.com/nktkas/hyperliquid/blob/main/src/api/info/_methods/l2Book.ts)
       if (answer === null) return [];
       const ctx = { net, recvTsMs: recvTsMs() };
       const agg = { nSigFigs: req.nSigFigs ?? null, mantissa: req.mantissa ?? null, fast: req.fast === true };

@@ -48,7 +48,8 @@ export function normalizeFrame(channel: string, data: unknown, ctx: NormalizeCon
   try {
     switch (channel) {
       case 'trades':
-        // venue: an array, possibly empty (API reference 8.8)
+        // venue: an array, possibly empty (the official Python SDK skips empty ones,
+        // https://github.com/hyperliquid-dex/hyperliquid-python-sdk/blob/master/hyperliquid/websocket_manager.py)
         return { ok: true, ...parseTradeItems(data, ctx) };
       case 'l2Book':
         return one(parseBook(data, ctx, ctx.book));

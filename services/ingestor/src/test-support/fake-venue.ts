@@ -6,7 +6,7 @@ import type { WebSocket } from 'ws';
 
 /**
  * A scripted loopback venue for integration tests: a real WebSocket server speaking the venue's
- * subscribe/ack/ping protocol (API reference 1.1–1.3), and a real HTTP `/info` answering from
+ * subscribe/ack/ping protocol (https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/websocket), and a real HTTP `/info` answering from
  * fixed data. The test pushes frames and kills sockets; nothing is random.
  */
 export class FakeVenue {
@@ -89,7 +89,8 @@ export class FakeVenue {
     }
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
-    // venue: a plain-text greeting follows the handshake (API reference 1.1)
+    // venue: a plain-text greeting follows the handshake (the Python SDK ignores it,
+    // https://github.com/hyperliquid-dex/hyperliquid-python-sdk/blob/master/hyperliquid/websocket_manager.py)
     socket.send('Websocket connection established.');
     socket.on('message', (raw) => {
       const msg = JSON.parse(raw.toString()) as { method: string; subscription?: Record<string, unknown> };
@@ -101,7 +102,8 @@ export class FakeVenue {
         case 'unsubscribe': {
           const sub = msg.subscription ?? {};
           (msg.method === 'subscribe' ? this.subscribes : this.unsubscribes).push(sub);
-          // venue: the echo is normalized and may add defaults (API reference 1.2)
+          // venue: the echo is normalized and may add defaults (the nktkas SDK matches acks by subset,
+          // https://github.com/nktkas/hyperliquid/tree/main/src/transport/websocket)
           const echo = sub.type === 'l2Book' ? { nSigFigs: null, mantissa: null, ...sub } : sub;
           socket.send(
             JSON.stringify({

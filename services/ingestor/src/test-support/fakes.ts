@@ -132,7 +132,7 @@ export async function settle(): Promise<void> {
   for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
 }
 
-/** Venue-shaped frames (API reference 1.4). */
+/** Venue-shaped frames (https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/websocket/subscriptions). */
 export const frames = {
   trade: (coin: string, tid: number, time: number, px = '100.5') => ({
     coin,
