@@ -1,4 +1,5 @@
 import { ContractError, DeadLetter, parse } from '@hyperflow/contracts';
+import { type Logger, silentLogger } from '@hyperflow/core';
 import {
   AckPolicy,
   type ConsumerConfig,
@@ -16,7 +17,6 @@ import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node';
 import type { z } from 'zod';
 import { buildDeadLetter } from './dead-letter.js';
 import { BusError } from './errors.js';
-import { type Logger, silentLogger } from './log.js';
 import {
   DEFAULT_BACKOFF_MS,
   type DeadLetterReason,

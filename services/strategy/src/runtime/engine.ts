@@ -10,7 +10,7 @@ import {
   streams,
   subjects,
 } from '@hyperflow/contracts';
-import { sha256Hex } from '@hyperflow/core';
+import { assertNever, sha256Hex } from '@hyperflow/core';
 import {
   JetStreamApiCodes,
   JetStreamApiError,
@@ -396,10 +396,8 @@ export function timeOf(e: MarketStreamEvent | AccountEvent): number {
       return e.atMs;
     case 'fill':
       return e.exchTsMs;
-    default: {
-      const never: never = e;
-      return never;
-    }
+    default:
+      return assertNever(e, 'event');
   }
 }
 
