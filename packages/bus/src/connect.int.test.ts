@@ -1,7 +1,7 @@
+import type { Logger } from '@hyperflow/core';
 import { describe, expect, inject, it } from 'vitest';
 import { connectBus } from './connect.js';
 import { BusError } from './errors.js';
-import type { Logger } from './log.js';
 
 function recordingLogger() {
   const lines: { level: string; msg: string; obj: object }[] = [];

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { type Logger, silentLogger } from '@hyperflow/core';
 import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/transport-node';
 import { inboxPrefixFor } from './access/nats-conf.js';
 import { BusError } from './errors.js';
-import { type Logger, silentLogger } from './log.js';
 
 export interface BusConnectOptions {
   /** one URL or a list (`nats://host:4222`) */

@@ -1,4 +1,5 @@
 import { DeadLetter } from '@hyperflow/contracts';
+import { type Logger, silentLogger } from '@hyperflow/core';
 import {
   AckPolicy,
   type ConsumerConfig,
@@ -17,7 +18,6 @@ import type { z } from 'zod';
 import { buildDeadLetter } from './dead-letter.js';
 import { BusError } from './errors.js';
 import { checkInbound, type NetworkCheck } from './inbound.js';
-import { type Logger, silentLogger } from './log.js';
 import { DEFAULT_BACKOFF_MS, type DeadLetterReason, nakDelayMs, type Outcome, outcomeOf } from './outcome.js';
 import { configDiff } from './provision.js';
 import { encodeEvent } from './publish.js';

@@ -6,11 +6,11 @@ import {
   networkProblems,
   parse,
 } from '@hyperflow/contracts';
+import { type Logger, silentLogger } from '@hyperflow/core';
 import { jetstream } from '@nats-io/jetstream';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { z } from 'zod';
 import { buildDeadLetter } from './dead-letter.js';
-import { type Logger, silentLogger } from './log.js';
 import { encodeEvent } from './publish.js';
 
 /** Why a message read from NATS was refused before any handler saw it. */

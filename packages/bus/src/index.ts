@@ -1,3 +1,4 @@
+export { type Logger, silentLogger } from '@hyperflow/core';
 export {
   BUCKET_NAMES,
   type DurableGrant,
@@ -80,7 +81,6 @@ export {
   openLeaseBucket,
   type TryAcquireResult,
 } from './lease.js';
-export { type Logger, silentLogger } from './log.js';
 export { DEFAULT_BACKOFF_MS, type DeadLetterReason, nakDelayMs, type Outcome, outcomeOf } from './outcome.js';
 export {
   type BucketKey,

@@ -52,6 +52,7 @@
 //   key watch sees the takeover. Keep `misses * intervalMs` above route reconnect blips, or
 //   disable presence where routes are unreliable.
 
+import { type Logger, silentLogger } from '@hyperflow/core';
 import { JetStreamApiCodes, JetStreamApiError, jetstream } from '@nats-io/jetstream';
 import { type KV, type KvEntry, Kvm } from '@nats-io/kv';
 import {
@@ -63,7 +64,6 @@ import {
   type Subscription,
 } from '@nats-io/transport-node';
 import { BusError } from './errors.js';
-import { type Logger, silentLogger } from './log.js';
 
 /** What a lease key holds. */
 export interface LeaseRecord<D> {

@@ -1,4 +1,5 @@
 import { buckets, type StreamKey, streams } from '@hyperflow/contracts';
+import { type Logger, silentLogger } from '@hyperflow/core';
 import {
   DiscardPolicy,
   JetStreamApiCodes,
@@ -13,7 +14,6 @@ import {
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { BusError } from './errors.js';
-import { type Logger, silentLogger } from './log.js';
 
 const MS = 1_000_000; // nanoseconds per millisecond (JetStream durations are nanoseconds)
 const MIN = 60_000;

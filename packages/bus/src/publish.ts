@@ -1,9 +1,9 @@
 import { parse } from '@hyperflow/contracts';
+import { type Logger, silentLogger } from '@hyperflow/core';
 import { type JetStreamClient, jetstream } from '@nats-io/jetstream';
 import { createInbox, headers, type Msg, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import type { z } from 'zod';
 import { BusError, PayloadTooLargeError } from './errors.js';
-import { type Logger, silentLogger } from './log.js';
 
 const encoder = new TextEncoder();
 

@@ -2,11 +2,11 @@
 // `provision`'s; a service never creates anything: it checks what it needs and fails at start,
 // naming what is missing, when the provisioner has not run (or ran with another config).
 import { buckets, streams } from '@hyperflow/contracts';
+import { type Logger, silentLogger } from '@hyperflow/core';
 import { JetStreamApiCodes, JetStreamApiError, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { durableConfig } from '../consumer.js';
 import { BusError } from '../errors.js';
-import { type Logger, silentLogger } from '../log.js';
 import { configDiff, type ProvisionAction } from '../provision.js';
 import { durablesFor, IDENTITIES } from './identities.js';
 

@@ -1,4 +1,5 @@
 import { parse } from '@hyperflow/contracts';
+import { assertNever } from '@hyperflow/core';
 import { z } from 'zod';
 import { StrategyError } from '../errors.js';
 import { ExitConfig, exitManager } from '../strategies/exit-manager.js';
@@ -59,10 +60,8 @@ export function loadSpec(spec: StrategySpec, modules: StrategyModules = {}): Loa
       const config = parse(m.configSchema, spec.config, `config of strategy ${spec.name}`);
       return loadStrategy(m.create(spec.name), config);
     }
-    default: {
-      const never: never = spec;
-      return never;
-    }
+    default:
+      return assertNever(spec, 'strategy spec');
   }
 }
 

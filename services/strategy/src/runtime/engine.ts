@@ -16,7 +16,7 @@ import {
   streams,
   subjects,
 } from '@hyperflow/contracts';
-import { sha256Hex } from '@hyperflow/core';
+import { assertNever, sha256Hex } from '@hyperflow/core';
 import {
   JetStreamApiCodes,
   JetStreamApiError,
@@ -422,10 +422,8 @@ export function timeOf(e: MarketStreamEvent | AccountEvent): number {
       return e.atMs;
     case 'fill':
       return e.exchTsMs;
-    default: {
-      const never: never = e;
-      return never;
-    }
+    default:
+      return assertNever(e, 'event');
   }
 }
 

@@ -1,4 +1,5 @@
 import { Decimal, type MarketEvent, type SignalEmitted } from '@hyperflow/contracts';
+import { assertNever } from '@hyperflow/core';
 import { z } from 'zod';
 import { absUnits, fromUnits, scaleBy, toUnits, type Units } from '../decimal/decimal.js';
 import { applyAccount, FLAT, type Position } from '../positions/position.js';
@@ -91,10 +92,8 @@ function decideExit(name: string, state: ExitState, e: StrategyEvent, now: numbe
     case 'ctx':
     case 'mids':
       return none;
-    default: {
-      const never: never = e;
-      return never;
-    }
+    default:
+      return assertNever(e, 'event');
   }
 }
 

@@ -1,4 +1,5 @@
 import { AccountEvent, FeedGapDetected, MarketEvent, type SignalEmitted } from '@hyperflow/contracts';
+import { assertNever } from '@hyperflow/core';
 import { z } from 'zod';
 
 /** What a strategy sees: market data, gap markers, and our own account's fills and positions. */
@@ -69,9 +70,7 @@ export function eventCoin(e: StrategyEvent): string | undefined {
     case 'gap':
     case 'balance':
       return undefined;
-    default: {
-      const never: never = e;
-      return never;
-    }
+    default:
+      return assertNever(e, 'event');
   }
 }

@@ -1,4 +1,5 @@
 import { CandleInterval, PositiveDecimal, type SignalEmitted, type TradeEvent } from '@hyperflow/contracts';
+import { assertNever } from '@hyperflow/core';
 import { z } from 'zod';
 import {
   type Candle,
@@ -135,10 +136,8 @@ function decideTrend(name: string, state: TrendState, e: StrategyEvent, now: num
     case 'ctx':
     case 'mids':
       return none;
-    default: {
-      const never: never = e;
-      return never;
-    }
+    default:
+      return assertNever(e, 'event');
   }
 }
 
