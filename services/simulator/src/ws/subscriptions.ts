@@ -112,11 +112,9 @@ export function parseSubscription(
       }));
     }
     case 'activeAssetData': {
-      // venue: perps only
-      if (coin !== undefined && coin.includes('/')) return { kind: 'invalid' };
-      if (coin !== undefined && coin.startsWith('@')) return { kind: 'invalid' };
       if (coin === undefined) return { kind: 'malformed' };
-      if (!coins.has(coin)) return { kind: 'invalid' };
+      // venue: perps only (spot pairs are "PURR/USDC" or "@index")
+      if (!coins.has(coin) || coin.includes('/') || coin.startsWith('@')) return { kind: 'invalid' };
       return withUser((u) => ({ type: 'activeAssetData', user: u, coin }));
     }
     case 'userFundings':
