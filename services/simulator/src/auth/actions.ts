@@ -57,6 +57,13 @@ const L1_ACTIONS = [
   z.object({ type: z.literal('scheduleCancel'), time: Uint.optional() }),
   z.object({ type: z.literal('updateLeverage'), asset: Uint, isCross: z.boolean(), leverage: Uint }),
   z.object({ type: z.literal('noop') }),
+  z.object({
+    type: z.literal('updateIsolatedMargin'),
+    asset: Uint,
+    isBuy: z.boolean(),
+    ntli: z.number().int(),
+  }),
+  z.object({ type: z.literal('reserveRequestWeight'), weight: Uint, destination: Address.optional() }),
 ] as const;
 
 /** Actions signed through the phantom agent (doc §4.1–4.2). */
@@ -163,6 +170,15 @@ export function canonicalAction(a: L1Action): Record<string, unknown> {
       return { type: a.type, asset: a.asset, isCross: a.isCross, leverage: a.leverage };
     case 'noop':
       return { type: a.type };
+    case 'updateIsolatedMargin':
+      return { type: a.type, asset: a.asset, isBuy: a.isBuy, ntli: a.ntli };
+    case 'reserveRequestWeight':
+      // venue: destination is part of the hash only when set
+      return {
+        type: a.type,
+        weight: a.weight,
+        ...(a.destination === undefined ? {} : { destination: a.destination.toLowerCase() }),
+      };
     default: {
       const never: never = a;
       return never;

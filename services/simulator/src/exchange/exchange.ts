@@ -23,6 +23,7 @@ export type ExchangeResponse =
 const err = (response: string): ExchangeResponse => ({ status: 'err', response });
 const DEFAULT: ExchangeResponse = { status: 'ok', response: { type: 'default' } };
 const SCHEDULE_MIN_AHEAD_MS = 5_000; // venue: time must be ≥ now + 5 s
+const RESERVE_COST_PER_REQUEST = 50_000n; // 0.0005 USDC, scaled 1e8
 
 function isCancelAction(a: ExchangeAction): boolean {
   return a.type === 'cancel' || a.type === 'cancelByCloid' || a.type === 'scheduleCancel';
@@ -42,6 +43,8 @@ export function batchSize(a: ExchangeAction): number {
     case 'updateLeverage':
     case 'noop':
     case 'approveAgent':
+    case 'updateIsolatedMargin':
+    case 'reserveRequestWeight':
       return 1;
     default: {
       const never: never = a;
@@ -220,7 +223,24 @@ export function execute(s: VenueState, user: string, a: L1Action, now: number): 
       return r ? err(r) : DEFAULT;
     }
     case 'noop':
+      // venue: only burns the nonce (authorize already used it)
       return DEFAULT;
+    case 'updateIsolatedMargin': {
+      // venue: moves ntli µUSDC into (or out of) an isolated position's margin; the simulator keeps
+      // one cross balance, so it checks the request and answers like the venue without moving margin
+      const m = e.market(a.asset);
+      if (m?.kind !== 'perp') return err(REFUSAL.invalidAsset);
+      return DEFAULT;
+    }
+    case 'reserveRequestWeight': {
+      // venue: 0.0005 USDC per request from the perp balance (doc §7.2)
+      const cost = BigInt(a.weight) * RESERVE_COST_PER_REQUEST;
+      const acct = e.account(user);
+      if (!acct || acct.usdc < cost) return err(REFUSAL.insufficientTransfer);
+      acct.usdc -= cost;
+      s.budget.reserve(a.destination?.toLowerCase() ?? user, a.weight);
+      return DEFAULT;
+    }
     default: {
       const never: never = a;
       return never;

@@ -154,6 +154,10 @@ describe('venue refusals: every per-order and per-cancel error ends in " asset=<
     );
     expectRefusal(errorsOf(await c.act({ type: 'order', orders: [], grouping: 'na' })), 'zeroSize');
     expectRefusal(
+      errorsOf(await c.act({ type: 'reserveRequestWeight', weight: 1_000_000_000 })),
+      'insufficientTransfer',
+    );
+    expectRefusal(
       errorsOf(
         await c.act({
           type: 'order',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CANDLE_INTERVALS } from '../market/candles.js';
-import { abs, formatDecimal, mul, SCALE } from '../market/decimal.js';
+import { abs, formatDecimal, mul, parseDecimal, SCALE } from '../market/decimal.js';
 import { builderCoin, type PerpSpec } from '../market/universe.js';
 import type { Precision } from '../matching/book.js';
 import { basicOrderWire } from '../matching/engine.js';
@@ -199,7 +199,7 @@ export function l2Book(s: VenueState, coin: string, depth: number, now: number, 
   return { coin, time: now, levels: book.levels(depth, precision) };
 }
 
-function frontendOrder(o: Order) {
+export function frontendOrder(o: Order) {
   const t = o.trigger;
   const orderType = t
     ? `${t.tpsl === 'tp' ? 'Take Profit' : 'Stop'} ${t.isMarket ? 'Market' : 'Limit'}`
@@ -284,6 +284,38 @@ export function ordersOn(s: VenueState, user: string, dex: string): Order[] {
     .reverse();
 }
 
+/** venue: spotClearinghouseState (also the `spotState` WS push) */
+export function spotState(s: VenueState, user: string) {
+  const spot = s.engine.account(user)?.spot ?? new Map<string, bigint>();
+  const balances = [...spot].map(([coin, total]) => ({
+    coin,
+    token: s.universe.spotTokens.find((t) => t.name === coin)?.index ?? 0,
+    hold: '0.0',
+    total: formatDecimal(total, 1),
+    entryNtl: '0.0',
+  }));
+  return { balances };
+}
+
+/** venue: activeAssetData for a perp; trade sizes from what the account could still commit */
+export function activeAssetData(s: VenueState, user: string, coin: string, now: number) {
+  const m = s.engine.markets.get(coin);
+  const lev = s.engine.leverageOf(user, coin);
+  const mark = s.engine.markPx(coin);
+  const free = parseDecimal(clearinghouseState(s, user, now, m?.dex ?? '').withdrawable) ?? 0n;
+  const lot = SCALE / 10n ** BigInt(m?.szDecimals ?? 0);
+  const maxSz = mark > 0n ? ((free * BigInt(lev.value) * SCALE) / mark / lot) * lot : 0n;
+  const avail = formatDecimal(free * BigInt(lev.value), 1);
+  return {
+    user,
+    coin,
+    leverage: { type: lev.isCross ? 'cross' : 'isolated', value: lev.value },
+    maxTradeSzs: [formatDecimal(maxSz, 1), formatDecimal(maxSz, 1)],
+    availableToTrade: [avail, avail],
+    markPx: px(mark),
+  };
+}
+
 export interface InfoAnswer {
   readonly data: unknown;
   /** items returned, for the per-item weight extras */
@@ -359,17 +391,8 @@ export function answerInfo(s: VenueState, req: InfoRequest, now: number): InfoAn
     }
     case 'clearinghouseState':
       return one(clearinghouseState(s, req.user, now, req.dex ?? ''));
-    case 'spotClearinghouseState': {
-      const spot = e.account(req.user)?.spot ?? new Map<string, bigint>();
-      const balances = [...spot].map(([coin, total]) => ({
-        coin,
-        token: s.universe.spotTokens.find((t) => t.name === coin)?.index ?? 0,
-        hold: '0.0',
-        total: formatDecimal(total, 1),
-        entryNtl: '0.0',
-      }));
-      return one({ balances });
-    }
+    case 'spotClearinghouseState':
+      return one(spotState(s, req.user));
     case 'userRateLimit':
       return one(s.budget.state(req.user, e.account(req.user)?.cumVlm ?? 0n));
     case 'exchangeStatus':

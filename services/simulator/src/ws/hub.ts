@@ -3,7 +3,17 @@ import { REFUSAL } from '@hyperflow/hyperliquid';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { assertNever } from '../errors.js';
-import { allMids, l2Book, perpCtx, spotCtx } from '../info/info.js';
+import {
+  activeAssetData,
+  allMids,
+  clearinghouseState,
+  frontendOrder,
+  l2Book,
+  ordersOn,
+  perpCtx,
+  spotCtx,
+  spotState,
+} from '../info/info.js';
 import { isCandleInterval } from '../market/candles.js';
 import type { EngineEvent, WsFill, WsOrderUpdate, WsTrade } from '../matching/types.js';
 import type { RecordedFrame } from '../replay/recording.js';
@@ -329,9 +339,62 @@ export class WsHub {
           fills: e.userFills(s.user).reverse().slice(0, 2000),
         });
         return;
+      case 'clearinghouseState':
+      case 'openOrders':
+      case 'spotState':
+      case 'activeAssetData':
+        this.pushAccount(c, s, now);
+        return;
+      case 'twapStates':
+        // the simulator runs no TWAPs: the state list is empty
+        this.sendData(c, 'twapStates', undefined, { dex: s.dex ?? '', user: s.user, states: [] });
+        return;
+      case 'userFundings':
+        // venue: snapshot first; the simulator charges no funding
+        this.sendData(c, 'userFundings', undefined, { isSnapshot: true, user: s.user, fundings: [] });
+        return;
+      case 'userTwapSliceFills':
+        this.sendData(c, 'userTwapSliceFills', undefined, {
+          isSnapshot: true,
+          user: s.user,
+          twapSliceFills: [],
+        });
+        return;
       case 'orderUpdates':
       case 'userEvents':
+      case 'notification':
         // venue: no snapshot on these channels; nothing arrives until something happens
+        return;
+      default:
+        assertNever(s);
+    }
+  }
+
+  /** Account state pushes (venue: sent on subscribe and whenever the account changes). */
+  private pushAccount(
+    c: Conn,
+    s: Extract<Subscription, { type: 'clearinghouseState' | 'openOrders' | 'spotState' | 'activeAssetData' }>,
+    now: number,
+  ): void {
+    const v = this.venue.state;
+    switch (s.type) {
+      case 'clearinghouseState': {
+        const dex = s.dex ?? '';
+        const state = clearinghouseState(v, s.user, now, dex);
+        this.sendData(c, 'clearinghouseState', undefined, { dex, user: s.user, clearinghouseState: state });
+        return;
+      }
+      case 'openOrders': {
+        const dex = s.dex ?? '';
+        const orders = ordersOn(v, s.user, dex).map(frontendOrder);
+        this.sendData(c, 'openOrders', undefined, { dex, user: s.user, orders });
+        return;
+      }
+      case 'spotState':
+        this.sendData(c, 'spotState', undefined, { user: s.user, spotState: spotState(v, s.user) });
+        return;
+      case 'activeAssetData':
+        this.sendData(c, 'activeAssetData', s.coin, activeAssetData(v, s.user, s.coin, now));
         return;
       default:
         assertNever(s);
@@ -417,6 +480,13 @@ export class WsHub {
           const f = fills.get(s.user);
           // venue: userEvents arrive on channel "user"
           if (f) this.sendData(c, 'user', undefined, { fills: f });
+        } else if (
+          s.type === 'clearinghouseState' ||
+          s.type === 'openOrders' ||
+          s.type === 'spotState' ||
+          s.type === 'activeAssetData'
+        ) {
+          if (updates.has(s.user) || fills.has(s.user)) this.pushAccount(c, s, this.venue.now());
         }
       }
     }
@@ -437,6 +507,14 @@ function recordedMatches(s: Subscription, f: RecordedFrame): boolean {
     case 'orderUpdates':
     case 'userEvents':
     case 'userFills':
+    case 'clearinghouseState':
+    case 'openOrders':
+    case 'twapStates':
+    case 'spotState':
+    case 'activeAssetData':
+    case 'userFundings':
+    case 'userTwapSliceFills':
+    case 'notification':
       return false;
     default:
       return assertNever(s);

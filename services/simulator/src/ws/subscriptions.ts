@@ -10,7 +10,15 @@ export type Subscription =
   | { type: 'activeAssetCtx'; coin: string }
   | { type: 'orderUpdates'; user: string }
   | { type: 'userEvents'; user: string }
-  | { type: 'userFills'; user: string; aggregateByTime: boolean };
+  | { type: 'userFills'; user: string; aggregateByTime: boolean }
+  | { type: 'clearinghouseState'; user: string; dex?: string }
+  | { type: 'openOrders'; user: string; dex?: string }
+  | { type: 'twapStates'; user: string; dex?: string }
+  | { type: 'spotState'; user: string; ignorePortfolioMargin?: boolean }
+  | { type: 'activeAssetData'; user: string; coin: string }
+  | { type: 'userFundings'; user: string }
+  | { type: 'userTwapSliceFills'; user: string }
+  | { type: 'notification'; user: string };
 
 export type SubscriptionParse =
   | { readonly kind: 'ok'; readonly sub: Subscription }
@@ -83,6 +91,37 @@ export function parseSubscription(
         return { kind: 'malformed' };
       const agg = r.aggregateByTime === true;
       return withUser((u) => ({ type: 'userFills', user: u, aggregateByTime: agg }));
+    }
+    case 'clearinghouseState':
+    case 'openOrders':
+    case 'twapStates': {
+      const t = r.type;
+      const dex = str('dex');
+      if (r.dex !== undefined && dex === undefined) return { kind: 'malformed' };
+      if (dex !== undefined && dex !== '' && !dexes.has(dex)) return { kind: 'invalid' };
+      return withUser((u) => ({ type: t, user: u, ...(dex === undefined ? {} : { dex }) }));
+    }
+    case 'spotState': {
+      // [NK] names the flag ignorePortfolioMargin, the doc isPortfolioMargin [UNCONFIRMED]: both accepted
+      const flag = r.ignorePortfolioMargin ?? r.isPortfolioMargin;
+      if (flag !== undefined && typeof flag !== 'boolean') return { kind: 'malformed' };
+      return withUser((u) => ({
+        type: 'spotState',
+        user: u,
+        ...(flag === undefined ? {} : { ignorePortfolioMargin: flag }),
+      }));
+    }
+    case 'activeAssetData': {
+      if (coin === undefined) return { kind: 'malformed' };
+      // venue: perps only (spot pairs are "PURR/USDC" or "@index")
+      if (!coins.has(coin) || coin.includes('/') || coin.startsWith('@')) return { kind: 'invalid' };
+      return withUser((u) => ({ type: 'activeAssetData', user: u, coin }));
+    }
+    case 'userFundings':
+    case 'userTwapSliceFills':
+    case 'notification': {
+      const t = r.type;
+      return withUser((u) => ({ type: t, user: u }));
     }
     default:
       return { kind: 'malformed' };
