@@ -4,7 +4,7 @@
 // main.ts opens the connections; tests call this directly.
 import { createHash } from 'node:crypto';
 import { ConcurrencyError, provision, verifyProvisioned } from '@hyperflow/bus';
-import { NonceManager } from '@hyperflow/signing';
+import { LocalSigner, NonceManager } from '@hyperflow/signing';
 import { startAccount } from './account/account.js';
 import { accountAdapters } from './account/adapters.js';
 import { busAdapters, openSignerLease } from './bus/nats.js';
@@ -77,7 +77,8 @@ async function startModules(deps: ExecutionDeps, modules: Modules): Promise<Runn
   const about = { mode: c.EXEC_MODE, net, signer, account, chain: signingChain(c), assets: registry.size };
   log.info(about, 'execution venue ready');
 
-  const metrics = executionMetrics(deps.metrics, budgets, () => lease.active);
+  const signerBackend = deps.signer instanceof LocalSigner ? deps.signer.backend : undefined;
+  const metrics = executionMetrics(deps.metrics, budgets, () => lease.active, signerBackend);
   const onMode = (m: typeof risk.state.mode) => {
     metrics.riskMode(m);
     queue?.poke();

@@ -3,7 +3,7 @@ import { SignalEmitted, subjects, type TradeEvent } from '@hyperflow/contracts';
 import { sha256Hex } from '@hyperflow/core';
 import { cloidForSignal, ExecutionConfig, startExecution } from '@hyperflow/execution';
 import { IngestorConfig, startIngestor } from '@hyperflow/ingestor';
-import { type DigestSigner, LocalSigner } from '@hyperflow/signing';
+import { type DigestSigner, LocalSigner, selectSecp256k1Backend } from '@hyperflow/signing';
 import { startSimulator } from '@hyperflow/simulator';
 import { createHost, loadStrategies, startEngine } from '@hyperflow/strategy';
 import { startNats } from '@hyperflow/testkit';
@@ -88,7 +88,7 @@ const HOPS = [
     'risk',
     'signal on the bus → signing starts (delivery to execution, order-stream read, rules, risk, 2 appends)',
   ],
-  ['sign', 'signing (EIP-712 digest sign)'],
+  ['sign', 'signing (EIP-712 digest sign; secp256k1 backend named in the notes)'],
   ['submit', 'signed → HTTP send (orderSigned + orderSubmitted appends)'],
   ['send', 'HTTP send → simulator receives the signed order'],
 ] as const;
@@ -139,7 +139,9 @@ export async function pipelineSuite(): Promise<Result[]> {
 
     // ---- the pipeline ----
     const key = Wallet.createRandom().privateKey;
-    const inner = new LocalSigner(key);
+    // the service's own choice (main.ts): native libsecp256k1 when it loads, else pure JS
+    const backend = selectSecp256k1Backend({ log: pino({ level: 'silent' }) });
+    const inner = new LocalSigner(key, { backend });
     let signStart = 0;
     let signEnd = 0;
     const signer: DigestSigner = {
@@ -401,6 +403,7 @@ export async function pipelineSuite(): Promise<Result[]> {
         'run in the bench process, each on its own NATS connection to one nats-server.',
         "Total = the ingestor receive stamp of the trade (`recvTsMs`, carried into `signal.causes[0]`) → the simulator's /exchange handler receiving the signed order.",
         "Hops: bus arrivals are seen by a tap on its own connection; signing and HTTP send are stamped by wrapping the signer and fetch; hop percentiles do not add up to the total's.",
+        `Signing backend: ${backend.name} (native = libsecp256k1 through npm secp256k1, js = ethers).`,
         `HDR histogram (hdr-histogram-js, 1 µs resolution, 3 significant digits). The polling row is a constant: the seed's poll interval, assumed ${SEED_POLL_INTERVAL_MS / 1000} s (its code is not in this repository).`,
       ].join('\n'),
       header: ['figure', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'n'],
