@@ -7,6 +7,7 @@ import { ConcurrencyError, provision, verifyProvisioned } from '@hyperflow/bus';
 import { LocalSigner, NonceManager } from '@hyperflow/signing';
 import { startAccount } from './account/account.js';
 import { accountAdapters } from './account/adapters.js';
+import { appendRoundTrips } from './bus/append-strategy.js';
 import { busAdapters, openSignerLease } from './bus/nats.js';
 import { riskLimits, signingChain } from './config.js';
 import { type Deadman, startDeadman, startKillSwitch } from './control/safety.js';
@@ -103,6 +104,7 @@ async function startModules(deps: ExecutionDeps, modules: Modules): Promise<Runn
     marketSlippageBps: c.MARKET_SLIPPAGE_BPS,
     maxExpiresAfterMs: c.EXPIRES_AFTER_MS,
     isConcurrencyError: (err) => err instanceof ConcurrencyError,
+    appendRoundTrips: appendRoundTrips(bus.appendStrategy),
     onEvents: (events, state) => {
       orderMetrics.record(events);
       for (const e of events) log.debug({ orderId: e.orderId, type: e.type }, 'order event recorded');

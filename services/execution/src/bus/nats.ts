@@ -2,6 +2,7 @@
 // signer's nonce lease in the `leases` bucket.
 import { randomUUID } from 'node:crypto';
 import {
+  type AppendStrategy,
   createEventStore,
   createPublisher,
   openLeaseBucket,
@@ -31,12 +32,15 @@ import { type OrderScan, scanOrders } from '../recovery/scan.js';
 import type { Subscriber } from '../risk/intake.js';
 import type { RiskModePorts } from '../risk/mode-recorder.js';
 import type { SignalIntakePorts } from '../signals/intake.js';
+import { chooseAppendStrategy } from './append-strategy.js';
 
 export interface BusAdapters {
   readonly subjects: Subjects;
   readonly names: ReturnType<typeof streams>;
   readonly jsm: JetStreamManager;
   readonly store: OrderStore;
+  /** how the store appends a decision's events (EXEC_APPEND_STRATEGY, auto by the stream) */
+  readonly appendStrategy: AppendStrategy;
   readonly publisher: Publisher;
   readonly subscriber: Subscriber;
   /** the risk modes on `exec.risk` */
@@ -56,7 +60,19 @@ export async function busAdapters(o: {
   const subj = subjects(c.HL_NETWORK, c.SUBJECT_ROOT);
   const names = streams(c.SUBJECT_ROOT, c.STREAM_PREFIX);
   const jsm = await jetstreamManager(o.nc);
-  const store = await createEventStore({ nc: o.nc, stream: names.EXECUTION.name, schema: OrderEvent });
+  const info = (await jsm.streams.info(names.EXECUTION.name)).config;
+  const shape = {
+    storage: info.storage === 'memory' ? 'memory' : 'file',
+    replicas: info.num_replicas,
+  } as const;
+  const { strategy, why } = chooseAppendStrategy(c.EXEC_APPEND_STRATEGY, shape);
+  o.log.info({ strategy, why, ...shape }, 'order store: append strategy');
+  const store = await createEventStore({
+    nc: o.nc,
+    stream: names.EXECUTION.name,
+    schema: OrderEvent,
+    strategy,
+  });
   const publisher = createPublisher(o.nc);
   const riskSubject = subj.execution('risk');
   return {
@@ -64,6 +80,7 @@ export async function busAdapters(o: {
     names,
     jsm,
     store,
+    appendStrategy: strategy,
     publisher,
     subscriber: natsSubscriber(o.nc, o.log),
     riskLog: {
