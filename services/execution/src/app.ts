@@ -188,6 +188,9 @@ async function startModules(deps: ExecutionDeps, modules: Modules): Promise<Runn
       submissions: queue?.stats(),
       venueScheduledCancel: started.venueArmedUntil,
       consumer: signals.stats(),
+      appendStrategy: bus.appendStrategy,
+      orderSteps: executor.stepStats(),
+      liveOrders: executor.liveOrders,
     }),
   };
 }

@@ -86,10 +86,10 @@ const HOPS = [
   ['signal', 'signal decided → signal on the bus (JetStream publish)'],
   [
     'risk',
-    'signal on the bus → signing starts (delivery to execution, order-stream read, rules, risk, 2 appends)',
+    'signal on the bus → signing starts (delivery to execution, rules, risk; no read on a first delivery, no append)',
   ],
   ['sign', 'signing (EIP-712 digest sign; secp256k1 backend named in the notes)'],
-  ['submit', 'signed → HTTP send (orderSigned + orderSubmitted appends)'],
+  ['submit', 'signed → HTTP send (the one append of requested, riskChecked, signed, submitted)'],
   ['send', 'HTTP send → simulator receives the signed order'],
 ] as const;
 type Hop = (typeof HOPS)[number][0];
@@ -393,6 +393,8 @@ export async function pipelineSuite(): Promise<Result[]> {
     const n = total.totalCount;
     if (n === 0) throw new Error('pipeline bench: no order reached the simulator');
 
+    const steps = execution.executor.stepStats();
+    const appendStrategy = String(execution.stats().appendStrategy);
     const p = (q: number) => pctMs(total, q);
     const fp = (q: number) => pctMs(floor, q);
     const detail: Detail = {
@@ -453,6 +455,17 @@ export async function pipelineSuite(): Promise<Result[]> {
         ratio: SEED_POLL_INTERVAL_MS / p(99),
         target: `p99 under ${TARGET_P99_MS} ms on this machine`,
         meetsTarget: p(99) < TARGET_P99_MS,
+      },
+      {
+        suite: 'pipeline',
+        name: `awaited JetStream round trips per order step before the send (mean; ${appendStrategy} appends)`,
+        value: steps.steps === 0 ? 0 : steps.roundTrips / steps.steps,
+        unit: 'round trips',
+        baseline: 'the issue asks for',
+        baselineValue: 1,
+        ratio: steps.steps === 0 ? 0 : steps.steps / steps.roundTrips,
+        target: `1 per step (the most any step waited for: ${steps.maxRoundTrips}; order-stream reads: ${steps.reads})`,
+        meetsTarget: steps.steps > 0 && steps.maxRoundTrips <= 1,
       },
       {
         suite: 'pipeline',
