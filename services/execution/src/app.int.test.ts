@@ -69,6 +69,30 @@ describe('execution against the simulator and a real nats-server', () => {
     expect((req.action as { orders: { c: string }[] }).orders[0]?.c).toBe(orderIdOf(s.id));
   });
 
+  it.each([
+    ['auto', 'sequential', 4],
+    ['atomic', 'atomic', 1],
+  ] as const)(
+    'EXEC_APPEND_STRATEGY=%s on a one-replica file stream: %s appends, the order step waits for %i round trip(s) before the send',
+    async (setting, strategy, trips) => {
+      h = await harness('rest');
+      const app = await h.start({ env: { EXEC_APPEND_STRATEGY: setting } });
+      expect(
+        h.logs.some((l) => l.includes('order store: append strategy') && l.includes(`"${strategy}"`)),
+      ).toBe(true);
+      const mids = await h.publishMids();
+      const s = h.signal({ style: 'limit', limitPx: (Number(mids.ETH) * 0.995).toFixed(1), size: '0.01' });
+      await h.publishSignal(s);
+      await settled(h, orderIdOf(s.id));
+      expect(h.ordersAtVenue()).toHaveLength(1);
+      // a first delivery: no order-stream read, one append of the four events before the send
+      expect(app.stats()).toMatchObject({
+        appendStrategy: strategy,
+        orderSteps: { steps: 1, roundTrips: trips, maxRoundTrips: trips, reads: 0 },
+      });
+    },
+  );
+
   it('a market signal fills as an aggressive IOC inside the band', async () => {
     h = await harness('fill');
     await h.start();

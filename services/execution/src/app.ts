@@ -3,8 +3,10 @@
 // standby); from there it leads: account, recovery, dead-man's switches, then signals.
 // main.ts opens the connections; tests call this directly.
 import { provision, verifyProvisioned } from '@hyperflow/bus';
+import { LocalSigner } from '@hyperflow/signing';
 import { startAccount } from './account/account.js';
 import { accountAdapters } from './account/adapters.js';
+import { appendRoundTrips } from './bus/append-strategy.js';
 import { busAdapters, signerLeasePorts } from './bus/nats.js';
 import { riskLimits, signingChain } from './config.js';
 import { type Deadman, startDeadman, startKillSwitch } from './control/safety.js';
@@ -66,7 +68,8 @@ async function startFollowing(deps: ExecutionDeps, modules: Modules) {
   const about = { mode: c.EXEC_MODE, net, signer, account: v.account, chain: signingChain(c) };
   log.info({ ...about, assets: venue.registry.size }, 'execution venue ready');
 
-  const metrics = executionMetrics(deps.metrics, v.budgets, () => lease.active);
+  const signerBackend = deps.signer instanceof LocalSigner ? deps.signer.backend : undefined;
+  const metrics = executionMetrics(deps.metrics, v.budgets, () => lease.active, signerBackend);
   const onMode = (mode: typeof risk.state.mode) => {
     metrics.riskMode(mode);
     v.queue?.poke();
@@ -94,6 +97,7 @@ async function startFollowing(deps: ExecutionDeps, modules: Modules) {
       registry: venue.registry,
       orderMetrics,
       onModeChange,
+      appendRoundTrips: appendRoundTrips(bus.appendStrategy),
     },
   });
   const killSwitch = modules.add(
@@ -187,6 +191,9 @@ async function startLeading(f: Following): Promise<RunningExecution> {
       submissions: queue?.stats(),
       venueScheduledCancel: deadman.venueArmedUntil,
       consumer: signals.stats(),
+      appendStrategy: bus.appendStrategy,
+      orderSteps: executor.stepStats(),
+      liveOrders: executor.liveOrders,
     }),
   };
 }

@@ -101,6 +101,12 @@ export const ExecutionConfig = z
     EXEC_SUBMIT_CONCURRENCY: envInt({ min: 1, max: 64 }).default(4),
     /** orders waiting in the submission queue at most (then the signal consumer waits for room) */
     EXEC_SUBMIT_QUEUE_MAX: envInt({ min: 1, max: 10_000 }).default(100),
+    /**
+     * how one decision's events are appended: `atomic` (one ADR-50 batch, one round trip),
+     * `sequential` (one acked publish per event), `auto` = atomic when the EXECUTION stream is in
+     * memory or replicated, else sequential (measured: a single file-backed server stages batches on disk)
+     */
+    EXEC_APPEND_STRATEGY: z.enum(['auto', 'sequential', 'atomic']).default('auto'),
     /** a market order's IOC limit goes this far past the mid */
     MARKET_SLIPPAGE_BPS: envInt({ min: 1, max: 5_000 }).default(50),
     RISK_MAX_ORDER_NOTIONAL: Decimal.default('1000'),

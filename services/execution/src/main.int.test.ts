@@ -65,15 +65,21 @@ describe('the execution process (main.ts through the service kit)', () => {
       out += b.toString();
     });
     const exited = new Promise<number | null>((resolve) => child?.on('exit', (code) => resolve(code)));
-    await waitFor(() => out.includes('"msg":"started"'), 15_000);
+    // a wait, not a timing bound: tsx compiles main.ts on start, slow on a loaded 2-core machine
+    await waitFor(() => out.includes('"msg":"started"'), 40_000);
     const port = Number(/"port":(\d+),[^\n]*"msg":"http listening"/.exec(out)?.[1]);
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
-    expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain('execution_risk_mode');
+    const scraped = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(scraped).toContain('execution_risk_mode');
+    // secp256k1 5.x ships a prebuilt binary for this platform: the native path signs
+    expect(scraped).toMatch(/^execution_signer_backend\{backend="native"[^}]*\} 1$/m);
+    expect(scraped).not.toMatch(/^execution_signer_backend\{backend="js"/m);
+    expect(out).toContain('secp256k1: signing with native libsecp256k1');
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(out).toContain(wallet.address.toLowerCase());
     expect(out.toLowerCase()).not.toContain(wallet.privateKey.slice(2).toLowerCase());
-  }, 30_000);
+  }, 60_000);
 
   /**
    * Two replicas: the standby takes over when the leader stops (SIGTERM: lease released) or

@@ -2,6 +2,7 @@
 // opens NATS, loads the signing key and owns the root logger.
 import { connectBus } from '@hyperflow/bus';
 import { runService } from '@hyperflow/service';
+import { selectSecp256k1Backend } from '@hyperflow/signing';
 import { startExecution } from './app.js';
 import { ExecutionConfig } from './config.js';
 import { loadSigningKey } from './keys/keys.js';
@@ -29,7 +30,9 @@ await runService({
     }),
   start: async (ctx) => {
     const { EXEC_PRIVATE_KEY: _key, ...safeConfig } = ctx.config;
-    const signer = loadSigningKey({ file: ctx.config.EXEC_PRIVATE_KEY_FILE, value: _key });
+    // native libsecp256k1 when it loads and passes its self-test, else pure JS (logged once)
+    const backend = selectSecp256k1Backend({ log: ctx.log.child({ part: 'signing' }) });
+    const signer = loadSigningKey({ file: ctx.config.EXEC_PRIVATE_KEY_FILE, value: _key }, backend);
     ctx.log.info({ config: { ...safeConfig, signer: signer.address } }, 'configured');
     const running = await startExecution({
       config: ctx.config,

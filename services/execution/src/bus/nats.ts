@@ -2,6 +2,7 @@
 // signer's nonce lease in the `leases` bucket.
 import { randomUUID } from 'node:crypto';
 import {
+  type AppendStrategy,
   createEventStore,
   createPublisher,
   openLeaseBucket,
@@ -33,12 +34,15 @@ import { type OrderScan, scanOrders } from '../recovery/scan.js';
 import type { Subscriber } from '../risk/intake.js';
 import type { RiskModePorts } from '../risk/mode-recorder.js';
 import type { SignalIntakePorts } from '../signals/intake.js';
+import { chooseAppendStrategy } from './append-strategy.js';
 
 export interface BusAdapters {
   readonly subjects: Subjects;
   readonly names: ReturnType<typeof streams>;
   readonly jsm: JetStreamManager;
   readonly store: OrderStore;
+  /** how the store appends a decision's events (EXEC_APPEND_STRATEGY, auto by the stream) */
+  readonly appendStrategy: AppendStrategy;
   readonly publisher: Publisher;
   readonly subscriber: Subscriber;
   /** the risk modes on `exec.risk` */
@@ -63,7 +67,21 @@ export async function busAdapters(o: {
   for (const stream of [names.EXECUTION.name, names.SIGNALS.name]) {
     await untilOk(`the ${stream} stream`, () => jsm.streams.info(stream), o.retry);
   }
-  const store = await createEventStore({ nc: o.nc, stream: names.EXECUTION.name, schema: OrderEvent });
+  const info = (
+    await untilOk(`the ${names.EXECUTION.name} stream`, () => jsm.streams.info(names.EXECUTION.name), o.retry)
+  ).config;
+  const shape = {
+    storage: info.storage === 'memory' ? 'memory' : 'file',
+    replicas: info.num_replicas,
+  } as const;
+  const { strategy, why } = chooseAppendStrategy(c.EXEC_APPEND_STRATEGY, shape);
+  o.log.info({ strategy, why, ...shape }, 'order store: append strategy');
+  const store = await createEventStore({
+    nc: o.nc,
+    stream: names.EXECUTION.name,
+    schema: OrderEvent,
+    strategy,
+  });
   const publisher = createPublisher(o.nc);
   const riskSubject = subj.execution('risk');
   return {
@@ -71,6 +89,7 @@ export async function busAdapters(o: {
     names,
     jsm,
     store,
+    appendStrategy: strategy,
     publisher,
     subscriber: natsSubscriber(o.nc, o.log),
     riskLog: {

@@ -1,6 +1,9 @@
-// Runs one order from signal to settled outcome through the ports: read its subject, decide,
-// append with the expected sequence (so two writers can never both take a step), act, record.
-// Every step is appended before the next is taken; a crash at any point resumes from the record.
+// Runs one order from signal to settled outcome through the ports: decide, append with the
+// expected sequence (so two writers can never both take a step), act, record. Everything one
+// decision does before the venue send (request, risk check, signature, submission) is decided in
+// memory and appended in ONE call, so it is durable before the send; a crash at any point resumes
+// from the record. A live order's state is kept in memory, current through its own appends; any
+// refused or failed append forgets it, and the next step reads the subject again.
 import type { Net, OrderEvent, OrderRequested, SignalEmitted, Subjects } from '@hyperflow/contracts';
 import type { AssetInfo } from '@hyperflow/hyperliquid';
 import { str } from '../decimal/fixed.js';
@@ -63,7 +66,27 @@ export interface ExecutorOptions {
   readonly onEvents?: (events: readonly OrderEvent[], state: OrderState) => void;
   /** every risk mode change caused by an order event */
   readonly onModeChange?: (change: ModeChange) => void;
+  /**
+   * The JetStream round trips one append of `events` events costs (an atomic batch: 1; the
+   * sequential strategy: one per event). Counted per order step before the send; default 1.
+   */
+  readonly appendRoundTrips?: (events: number) => number;
 }
+
+/** What the order steps before the venue send waited for (see Executor.stepStats). */
+export interface StepStats {
+  /** order steps that reached the send (or, dry-run, their record) */
+  readonly steps: number;
+  /** awaited JetStream round trips in those steps, from the signal to the send */
+  readonly roundTrips: number;
+  /** the most any one step waited for */
+  readonly maxRoundTrips: number;
+  /** the order stream reads among them */
+  readonly reads: number;
+}
+
+/** Round trips of one read: the last sequence; then, if the subject has events, consumer create, pull, delete. */
+const readRoundTrips = (events: number) => (events === 0 ? 1 : 4);
 
 export type HandleOutcome =
   /** settled, or left where a later resume continues (pending resolution) */
@@ -88,6 +111,13 @@ interface Ctx {
   optimistic?: boolean;
   /** the venue order the risk check passed, signed as checked (not rebuilt at a newer mid) */
   checked?: VenueOrder;
+  /** decided, not yet appended: the events and the state they lead to */
+  draft?: { events: OrderEvent[]; state: OrderState };
+  /** round trips awaited so far in this step (reset after the send) */
+  trips: number;
+  reads: number;
+  /** the state came from memory, not from a read */
+  cached?: boolean;
 }
 
 /** A concurrency error that wrote none of its batch (the bus's ConcurrencyError lists what it wrote in `appended`). */
@@ -116,9 +146,22 @@ export class Executor {
   readonly #o: ExecutorOptions;
   /** one step sequence per order at a time inside this process (consumer vs recovery) */
   readonly #locks = new Map<string, Promise<unknown>>();
+  /** live (not terminal) orders: their state and the subject's last sequence, as last appended */
+  readonly #live = new Map<string, { readonly state: OrderState; readonly lastSeq: number }>();
+  #steps = { steps: 0, roundTrips: 0, maxRoundTrips: 0, reads: 0 };
 
   constructor(options: ExecutorOptions) {
     this.#o = options;
+  }
+
+  /** The awaited round trips of the order steps so far (the bench's figure; the target is 1). */
+  stepStats(): StepStats {
+    return { ...this.#steps };
+  }
+
+  /** Live orders whose state is held in memory. */
+  get liveOrders(): number {
+    return this.#live.size;
   }
 
   orderIdFor(signal: SignalEmitted): string {
@@ -137,7 +180,7 @@ export class Executor {
   ): Promise<HandleResult> {
     const orderId = this.orderIdFor(signal);
     return this.#locked(orderId, async () => {
-      if (opts.firstDelivery === true) {
+      if (opts.firstDelivery === true && !this.#live.has(orderId)) {
         const r = await this.#optimistic(orderId, signal);
         if (r !== undefined) return r;
       }
@@ -153,6 +196,8 @@ export class Executor {
       state: initialOrderState(),
       lastSeq: 0,
       optimistic: true,
+      trips: 0,
+      reads: 0,
     };
     try {
       const outcome = await this.#fromSignal(ctx, signal);
@@ -235,27 +280,79 @@ export class Executor {
   }
 
   async #guard(orderId: string, fn: (ctx: Ctx) => Promise<HandleOutcome>): Promise<HandleResult> {
+    const first = await this.#attempt(orderId, fn);
+    // the remembered state was stale (another process wrote) and nothing was written: read and retry
+    if (first.retry) return (await this.#attempt(orderId, fn, true)).result;
+    return first.result;
+  }
+
+  async #attempt(
+    orderId: string,
+    fn: (ctx: Ctx) => Promise<HandleOutcome>,
+    reload = false,
+  ): Promise<{ readonly result: HandleResult; readonly retry: boolean }> {
+    const ctx = await this.#open(orderId, reload);
+    try {
+      const outcome = await fn(ctx);
+      return { result: { orderId, status: ctx.state.status, outcome }, retry: false };
+    } catch (err) {
+      this.#live.delete(orderId);
+      if (!this.#o.isConcurrencyError(err)) throw err;
+      const result: HandleResult = { orderId, status: ctx.state.status, outcome: 'lostRace' };
+      return { result, retry: ctx.cached === true && wroteNothing(err) };
+    }
+  }
+
+  /** The order's state: from memory while it is live, else read from its subject. */
+  async #open(orderId: string, reload: boolean): Promise<Ctx> {
     const subject = this.#o.subjects.order(orderId);
+    const known = reload ? undefined : this.#live.get(orderId);
+    if (known !== undefined) return { orderId, subject, ...known, trips: 0, reads: 0, cached: true };
     const read = await this.#o.store.read(subject);
     const ctx: Ctx = {
       orderId,
       subject,
       state: replay(read.events.map((e) => e.event)),
       lastSeq: read.lastSeq,
+      trips: readRoundTrips(read.events.length),
+      reads: 1,
     };
-    try {
-      const outcome = await fn(ctx);
-      return { orderId, status: ctx.state.status, outcome };
-    } catch (err) {
-      if (this.#o.isConcurrencyError(err)) return { orderId, status: ctx.state.status, outcome: 'lostRace' };
-      throw err;
-    }
+    this.#remember(ctx);
+    return ctx;
   }
 
-  /** Decides, appends with the expected sequence, then applies (state, risk facts, callbacks). */
-  async #record(ctx: Ctx, command: OrderCommand): Promise<readonly OrderEvent[]> {
-    const events = decide(command, ctx.state);
-    if (events.length === 0) return events;
+  #remember(ctx: Ctx): void {
+    if (ctx.state.status === 'none' || isTerminal(ctx.state)) this.#live.delete(ctx.orderId);
+    else this.#live.set(ctx.orderId, { state: ctx.state, lastSeq: ctx.lastSeq });
+  }
+
+  /** Decides on the draft (or the recorded state) and adds the events to the draft; nothing is appended. */
+  #plan(ctx: Ctx, command: OrderCommand): void {
+    const draft = ctx.draft ?? { events: [], state: ctx.state };
+    const events = decide(command, draft.state);
+    for (const e of events) {
+      draft.events.push(e);
+      draft.state = evolve(draft.state, e);
+    }
+    ctx.draft = draft;
+  }
+
+  /** The status the order has once its draft is appended. */
+  #planned(ctx: Ctx): OrderStatus {
+    return (ctx.draft?.state ?? ctx.state).status;
+  }
+
+  /** Decides and appends at once: `#plan` then `#commit`. */
+  async #record(ctx: Ctx, command: OrderCommand): Promise<void> {
+    this.#plan(ctx, command);
+    await this.#commit(ctx);
+  }
+
+  /** Appends the draft in one call with the expected sequence, then applies it (state, risk facts, callbacks). */
+  async #commit(ctx: Ctx): Promise<void> {
+    const events = ctx.draft?.events ?? [];
+    ctx.draft = undefined;
+    if (events.length === 0) return;
     const { lastSeq } = await this.#o.store.append(ctx.subject, events, {
       expectedLastSubjectSeq: ctx.lastSeq,
       msgIds: events.map((e) => e.id),
@@ -264,6 +361,7 @@ export class Executor {
       // optimistic append, that the subject was not empty), never that ours landed
       rejectDuplicates: true,
     });
+    ctx.trips += this.#o.appendRoundTrips?.(events.length) ?? 1;
     ctx.lastSeq = lastSeq;
     ctx.optimistic = false;
     for (const e of events) {
@@ -274,8 +372,19 @@ export class Executor {
         if (change !== undefined) this.#o.onModeChange?.(change);
       }
     }
+    this.#remember(ctx);
     this.#o.onEvents?.(events, ctx.state);
-    return events;
+  }
+
+  /** The step reached the send (or its dry-run record): count what it waited for. */
+  #stepDone(ctx: Ctx): void {
+    const s = this.#steps;
+    s.steps += 1;
+    s.roundTrips += ctx.trips;
+    s.reads += ctx.reads;
+    s.maxRoundTrips = Math.max(s.maxRoundTrips, ctx.trips);
+    ctx.trips = 0;
+    ctx.reads = 0;
   }
 
   async #fromSignal(ctx: Ctx, signal: SignalEmitted): Promise<HandleOutcome> {
@@ -295,7 +404,7 @@ export class Executor {
       checks = verdict.checks;
       if (verdict.order !== undefined) ctx.checked = verdict.order;
     }
-    await this.#record(ctx, {
+    this.#plan(ctx, {
       type: 'request',
       net: this.#o.net,
       orderId: ctx.orderId,
@@ -307,6 +416,7 @@ export class Executor {
       checks,
       nowMs,
     });
+    // the request and everything up to the send go in one append (see #drive)
     await this.#drive(ctx, true);
     return 'recorded';
   }
@@ -347,8 +457,9 @@ export class Executor {
    * a crash or a lost reply, resolved by the identical resend or orderStatus.
    */
   async #drive(ctx: Ctx, fresh: boolean): Promise<void> {
-    const requested = ctx.state.requested;
-    if (ctx.state.status === 'requested' && requested !== undefined) {
+    // decided in memory up to the send, appended in one call before it (`#commit`)
+    const requested = (ctx.draft?.state ?? ctx.state).requested;
+    if (this.#planned(ctx) === 'requested' && requested !== undefined) {
       const nowMs = this.#o.clock();
       const { refusal, checks, order } = this.#check(
         requested.strategy,
@@ -357,27 +468,32 @@ export class Executor {
         nowMs,
       );
       if (order !== undefined) ctx.checked = order;
-      await this.#record(ctx, { type: 'riskCheck', refusal, checks, nowMs });
+      this.#plan(ctx, { type: 'riskCheck', refusal, checks, nowMs });
     }
-    if (statusOf(ctx) === 'riskChecked') {
-      const r = ctx.state.requested;
+    if (this.#planned(ctx) === 'riskChecked') {
+      const r = (ctx.draft?.state ?? ctx.state).requested;
       if (r === undefined) throw new ExecutionError(`order ${ctx.orderId}: risk-checked without a request`);
       const nowMs = this.#o.clock();
       const built = ctx.checked ?? this.#rebuilt(r, ctx.orderId, nowMs);
       if (built === undefined) {
         // only on a resume, after the registry or the mid changed; the TTL settles it
-        await this.#record(ctx, { type: 'expire', nowMs });
-        return;
+        this.#plan(ctx, { type: 'expire', nowMs });
+      } else {
+        await this.#sign(ctx, built, r.expiresAtMs);
       }
-      await this.#sign(ctx, built, r.expiresAtMs);
     }
-    if (ctx.state.status === 'signed') {
+    if (this.#planned(ctx) === 'signed') {
       const exchange = this.#o.exchange;
-      await this.#record(ctx, { type: 'submit', via: exchange?.via ?? 'dryRun', nowMs: this.#o.clock() });
-      if (exchange === undefined || statusOf(ctx) !== 'submitted') return;
+      this.#plan(ctx, { type: 'submit', via: exchange?.via ?? 'dryRun', nowMs: this.#o.clock() });
+      // durable before the send: the submission (and all decided before it) is appended first
+      await this.#commit(ctx);
+      const sending = exchange !== undefined && statusOf(ctx) === 'submitted';
+      if (sending || exchange === undefined) this.#stepDone(ctx);
+      if (!sending) return;
       await this.#answer(ctx, await exchange.send(this.#request(ctx)), false);
       return;
     }
+    await this.#commit(ctx);
     if (!fresh && needsResolution(ctx.state)) await this.#resolve(ctx);
   }
 
@@ -391,12 +507,13 @@ export class Executor {
     const nowMs = this.#o.clock();
     if (nowMs > expiresAtMs) {
       // the signature is never made
-      await this.#record(ctx, { type: 'expire', nowMs });
+      this.#plan(ctx, { type: 'expire', nowMs });
       return;
     }
     const expiresInMs = Math.min(this.#o.maxExpiresAfterMs, expiresAtMs - nowMs);
+    // signed before it is recorded: a signature whose append fails never leaves the process
     const signed = await this.#o.signer.sign(order, { expiresInMs });
-    await this.#record(ctx, { type: 'sign', signed, nowMs: this.#o.clock() });
+    this.#plan(ctx, { type: 'sign', signed, nowMs: this.#o.clock() });
   }
 
   #request(ctx: Ctx): Readonly<Record<string, unknown>> {
@@ -431,13 +548,15 @@ export class Executor {
     const exchange = this.#o.exchange;
     if (exchange === undefined) return;
     if (ctx.state.status === 'submitted') {
-      await this.#record(ctx, {
+      this.#plan(ctx, {
         type: 'recordAnswer',
         answer: { kind: 'unknown', reason: 'no answer recorded (restart or redelivery)' },
         nowMs: this.#o.clock(),
       });
     }
-    await this.#record(ctx, { type: 'resend', via: exchange.via, nowMs: this.#o.clock() });
+    // the unknown outcome and the resend of the same signed bytes: one append before the send
+    this.#plan(ctx, { type: 'resend', via: exchange.via, nowMs: this.#o.clock() });
+    await this.#commit(ctx);
     if (statusOf(ctx) !== 'submitted') return;
     await this.#answer(ctx, await exchange.resend(this.#request(ctx)), true);
   }

@@ -18,7 +18,13 @@ import {
 import { Executor } from './executor.js';
 
 function setup(
-  opts: { dryRun?: boolean; store?: MemoryStore; exchange?: FakeExchange; now?: () => number } = {},
+  opts: {
+    dryRun?: boolean;
+    store?: MemoryStore;
+    exchange?: FakeExchange;
+    now?: () => number;
+    appendRoundTrips?: (events: number) => number;
+  } = {},
 ) {
   const store = opts.store ?? new MemoryStore();
   const exchange = opts.exchange ?? new FakeExchange();
@@ -40,6 +46,7 @@ function setup(
     maxExpiresAfterMs: 30_000,
     isConcurrencyError: (err) => err instanceof FakeConcurrencyError,
     onModeChange: (c) => changes.push(c),
+    ...(opts.appendRoundTrips ? { appendRoundTrips: opts.appendRoundTrips } : {}),
   });
   return { ex, store, exchange, signer, risk, changes };
 }
@@ -87,11 +94,15 @@ describe('executor', () => {
       'orderResting',
     ]);
     // a redelivery, and the same signal seen as a first delivery again (a replay, a second consumer):
-    // the optimistic append finds the subject taken, writes nothing, and the normal path reads it
+    // the live order's state is in memory: neither reads the subject nor tries the optimistic append
     const again = await ex.handleSignal(signal());
     const replayed = await ex.handleSignal(signal(), { firstDelivery: true });
     expect([again.outcome, replayed.outcome]).toEqual(['duplicate', 'duplicate']);
-    expect(store.reads).toBe(2);
+    expect(store.reads).toBe(0);
+    // another executor (a restart: nothing in memory) reads it once and finds it taken
+    const restarted = setup({ store, exchange });
+    expect((await restarted.ex.handleSignal(signal(), { firstDelivery: true })).outcome).toBe('duplicate');
+    expect(store.reads).toBe(1);
     expect(exchange.sent).toHaveLength(1);
     expect(signer.signed).toBe(1);
     expect(types(store)).toHaveLength(5);
@@ -106,9 +117,9 @@ describe('executor', () => {
       a.ex.handleSignal(signal(), { firstDelivery: true }),
       b.ex.handleSignal(signal(), { firstDelivery: true }),
     ]);
-    // the refused one reads and continues the order like a redelivery: whichever appends the next
-    // step first owns it, the other loses that race
-    expect([ra.outcome, rb.outcome]).toContain('lostRace');
+    // the winner appends everything up to the send in one call; the refused one reads and finds the
+    // order taken (a duplicate), or loses the race for the next step
+    expect([ra.outcome, rb.outcome].filter((o) => o === 'recorded')).toHaveLength(1);
     expect(exchange.sent).toHaveLength(1);
     expect(types(store).filter((t) => t === 'orderRequested')).toHaveLength(1);
     expect(types(store).filter((t) => t === 'orderSubmitted')).toHaveLength(1);
@@ -267,5 +278,97 @@ describe('executor', () => {
     expect(changes).toMatchObject([{ state: 'HALTED', previous: 'ACTIVE' }]);
     expect(store.events().at(-1)).toMatchObject({ type: 'riskRejected', rule: 'mode' });
     expect(exchange.sent).toHaveLength(3);
+  });
+});
+
+describe('executor: one durable round trip per order step, state from memory', () => {
+  it('a first delivery appends request, risk check, signature and submission in ONE call before the send', async () => {
+    const { ex, store, exchange } = setup();
+    store.sentSoFar = () => exchange.sent.length;
+    await ex.handleSignal(signal(), { firstDelivery: true });
+    // the step before the send: one append of four events, no send yet; the answer after it
+    expect(store.appends).toEqual([
+      { events: 4, sentBefore: 0 },
+      { events: 1, sentBefore: 1 },
+    ]);
+    expect(ex.stepStats()).toEqual({ steps: 1, roundTrips: 1, maxRoundTrips: 1, reads: 0 });
+  });
+
+  it('counts the round trips a step waits for: a read on a redelivery, one per event when sequential', async () => {
+    const { ex } = setup({ appendRoundTrips: (n) => n });
+    await ex.handleSignal(signal());
+    // not a first delivery: one read of the empty subject, then the sequential append of 4 events
+    expect(ex.stepStats()).toEqual({ steps: 1, roundTrips: 5, maxRoundTrips: 5, reads: 1 });
+    await ex.handleSignal(signal({ id: 'trend:ETH:2' }), { firstDelivery: true });
+    expect(ex.stepStats()).toEqual({ steps: 2, roundTrips: 9, maxRoundTrips: 5, reads: 1 });
+  });
+
+  it('a live order is kept in memory: later steps do not read its subject; a settled one is forgotten', async () => {
+    const { ex, store } = setup();
+    const r = await ex.handleSignal(signal(), { firstDelivery: true });
+    expect(ex.liveOrders).toBe(1);
+    await ex.recordFill(r.orderId, { oid: 1, tid: 7, sz: '0.04', px: '3000' });
+    await ex.reconcile(r.orderId);
+    expect(store.reads).toBe(0);
+    expect((await ex.recordFill(r.orderId, { oid: 1, tid: 8, sz: '0.06', px: '3000' })).status).toBe(
+      'filled',
+    );
+    expect(ex.liveOrders).toBe(0);
+  });
+
+  it('a state made stale by another writer is reloaded on the refused append, and the step is taken once', async () => {
+    const store = new MemoryStore();
+    const exchange = new FakeExchange();
+    const a = setup({ store, exchange });
+    const r = await a.ex.handleSignal(signal(), { firstDelivery: true });
+    // another process (a successor replica) records a fill: a's remembered sequence is stale
+    const b = setup({ store, exchange });
+    await b.ex.recordFill(r.orderId, { oid: 1, tid: 7, sz: '0.04', px: '3000' });
+    const readsBefore = store.reads;
+    const again = await a.ex.recordFill(r.orderId, { oid: 1, tid: 9, sz: '0.06', px: '3000' });
+    expect(again).toMatchObject({ outcome: 'recorded', status: 'filled' });
+    expect(store.reads).toBe(readsBefore + 1);
+    expect(types(store).filter((t) => t === 'orderFilled')).toHaveLength(2);
+  });
+
+  it('an append that landed but lost its answer: the retried signal resends the same bytes, never re-signs', async () => {
+    const { ex, store, exchange, signer } = setup();
+    store.loseNextAnswer = true;
+    await expect(ex.handleSignal(signal(), { firstDelivery: true })).rejects.toThrow('no answer');
+    // nothing was sent: the send waits for the append's answer
+    expect(exchange.sent).toEqual([]);
+    expect(ex.liveOrders).toBe(0);
+    // the consumer redelivers: the record says submitted without an answer, so the identical
+    // signed request goes out once (the venue de-duplicates by cloid), never a new signature
+    const retried = await ex.handleSignal(signal());
+    expect(retried).toMatchObject({ outcome: 'duplicate', status: 'resting' });
+    const signed = store.events().find((e) => e.type === 'orderSigned');
+    expect(exchange.resent).toEqual([signed?.type === 'orderSigned' ? signed.request : undefined]);
+    expect(exchange.sent).toEqual([]);
+    expect(signer.signed).toBe(1);
+  });
+
+  it('duplicated and reordered signals, concurrently: one venue order per signal, never a second', async () => {
+    const { ex, store, exchange, signer } = setup();
+    const a = signal({ id: 'trend:ETH:a' });
+    const b = signal({ id: 'trend:ETH:b' });
+    // b before a, each several times, first deliveries and redeliveries interleaved
+    const deliveries: [ReturnType<typeof signal>, boolean][] = [
+      [b, true],
+      [a, false],
+      [b, true],
+      [a, true],
+      [b, false],
+      [a, true],
+    ];
+    const results = await Promise.all(
+      deliveries.map(([s, first]) => ex.handleSignal(s, { firstDelivery: first })),
+    );
+    expect(results.filter((r) => r.outcome === 'recorded')).toHaveLength(2);
+    expect(exchange.sent).toHaveLength(2);
+    expect(signer.signed).toBe(2);
+    const cloids = exchange.sent.map((q) => JSON.stringify((q.action as { orders: unknown[] }).orders[0]));
+    expect(new Set(cloids).size).toBe(2);
+    expect(types(store).filter((t) => t === 'orderSubmitted')).toHaveLength(2);
   });
 });

@@ -33,6 +33,8 @@ export function liveExecutor(o: {
   /** orders waiting for their outcome: every batch that leaves one open adds it */
   readonly pending: Set<string>;
   onModeChange(change: ModeChange): void;
+  /** awaited JetStream round trips of one append of `events` events (the store's strategy) */
+  readonly appendRoundTrips?: (events: number) => number;
 }): Executor {
   const { log } = o;
   return new Executor({
@@ -48,6 +50,7 @@ export function liveExecutor(o: {
     marketSlippageBps: o.config.MARKET_SLIPPAGE_BPS,
     maxExpiresAfterMs: o.config.EXPIRES_AFTER_MS,
     isConcurrencyError: (err) => err instanceof ConcurrencyError,
+    ...(o.appendRoundTrips === undefined ? {} : { appendRoundTrips: o.appendRoundTrips }),
     onEvents: (events, state) => {
       o.orderMetrics.record(events);
       for (const e of events) log.debug({ orderId: e.orderId, type: e.type }, 'order event recorded');

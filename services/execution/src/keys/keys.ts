@@ -2,7 +2,7 @@
 // into a LocalSigner at once. The key is never logged, never put in an event or an error message:
 // errors name where the key was expected, never what was found there.
 import { readFileSync } from 'node:fs';
-import { LocalSigner } from '@hyperflow/signing';
+import { LocalSigner, type Secp256k1Backend } from '@hyperflow/signing';
 import { ExecutionConfigError } from '../errors.js';
 
 export interface KeySource {
@@ -12,7 +12,8 @@ export interface KeySource {
   readonly value?: string | undefined;
 }
 
-export function loadSigningKey(source: KeySource): LocalSigner {
+/** `backend`: the secp256k1 implementation chosen at start (selectSecp256k1Backend); default pure JS */
+export function loadSigningKey(source: KeySource, backend?: Secp256k1Backend): LocalSigner {
   let raw: string;
   let where: string;
   if (source.file !== undefined) {
@@ -32,7 +33,7 @@ export function loadSigningKey(source: KeySource): LocalSigner {
     throw new ExecutionConfigError('no signing key: set EXEC_PRIVATE_KEY_FILE or EXEC_PRIVATE_KEY');
   }
   try {
-    return new LocalSigner(raw.trim());
+    return new LocalSigner(raw.trim(), backend === undefined ? {} : { backend });
   } catch {
     // no cause: it could quote the key
     throw new ExecutionConfigError(`the ${where} is not a valid secp256k1 private key (value not shown)`);

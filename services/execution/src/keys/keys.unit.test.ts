@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
+import { jsBackend, loadNativeSecp256k1, nativeBackend } from '@hyperflow/signing';
 import { describe, expect, it } from 'vitest';
 import { ExecutionConfig } from '../config.js';
 import { loadSigningKey } from './keys.js';
@@ -27,6 +28,16 @@ describe('signing key', () => {
     writeFileSync(file, `${KEY}\n`);
     expect(loadSigningKey({ file }).address).toBe(ADDRESS);
     expect(loadSigningKey({ value: BARE }).address).toBe(ADDRESS);
+  });
+
+  it('signs through the backend it is given (pure JS by default), to the same signature', () => {
+    const digest = `0x${'ab'.repeat(32)}` as const;
+    const js = loadSigningKey({ value: KEY });
+    const native = loadSigningKey({ value: KEY }, nativeBackend(loadNativeSecp256k1()));
+    expect(js.backend).toBe(jsBackend.name);
+    expect(native.backend).toBe('native');
+    expect(native.address).toBe(ADDRESS);
+    expect(native.signDigest(digest)).toEqual(js.signDigest(digest));
   });
 
   it('the loaded signer shows only its address: JSON, string, inspect', () => {

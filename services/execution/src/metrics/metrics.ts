@@ -30,6 +30,8 @@ export interface GaugeSources {
   budgets(): readonly { readonly name: string; readonly used: number; readonly limit: number }[];
   /** holds the signer lease */
   leader(): boolean;
+  /** the secp256k1 implementation signing orders (`native` or `js`), undefined for an external signer */
+  readonly signerBackend?: string | undefined;
 }
 
 const MODES: readonly RiskMode[] = ['ACTIVE', 'REDUCE_ONLY', 'HALTED'];
@@ -39,6 +41,7 @@ export function executionMetrics(
   m: Metrics | undefined,
   budgets: { readonly ip: BudgetSnapshot; readonly address: BudgetSnapshot },
   leader: () => boolean,
+  signerBackend?: string,
 ): ExecutionMetrics {
   if (m === undefined) return noMetrics;
   return prometheusMetrics(m, {
@@ -47,6 +50,7 @@ export function executionMetrics(
       { name: 'address', ...budgets.address.snapshot() },
     ],
     leader,
+    signerBackend,
   });
 }
 
@@ -88,6 +92,17 @@ export function prometheusMetrics(m: Metrics, sources: GaugeSources): ExecutionM
       this.set(sources.leader() ? 1 : 0);
     },
   });
+  if (sources.signerBackend !== undefined) {
+    const backend = sources.signerBackend;
+    m.gauge({
+      name: 'execution_signer_backend',
+      help: '1 for the secp256k1 implementation that signs orders (native libsecp256k1 or pure JS)',
+      labelNames: ['backend'],
+      collect() {
+        this.set({ backend }, 1);
+      },
+    });
+  }
   const fillRecoveries = m.counter({
     name: 'execution_fill_recoveries_total',
     help: 'userFillsByTime recovery runs by result, and the fills they recorded',

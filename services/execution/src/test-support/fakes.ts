@@ -65,6 +65,7 @@ export class MemoryStore implements OrderStore {
 
   async append(subject: string, events: readonly OrderEvent[], opts: { expectedLastSubjectSeq: number }) {
     await Promise.resolve();
+    this.appends.push({ events: events.length, sentBefore: this.sentSoFar() });
     const list = this.subjects.get(subject) ?? [];
     const last = list.at(-1)?.seq ?? 0;
     if (last !== opts.expectedLastSubjectSeq)
@@ -75,8 +76,20 @@ export class MemoryStore implements OrderStore {
       list.push({ seq: this.seq, event: JSON.parse(JSON.stringify(event)) as OrderEvent });
     }
     this.subjects.set(subject, list);
+    if (this.loseNextAnswer) {
+      // written, but the answer never came back (a timeout after the server stored it)
+      this.loseNextAnswer = false;
+      throw new Error('append: no answer (timeout)');
+    }
     return { lastSeq: this.seq };
   }
+
+  /** every append call: how many events, and how many venue sends had happened before it */
+  readonly appends: { readonly events: number; readonly sentBefore: number }[] = [];
+  /** how many venue sends so far (set by a test that watches the order of appends and sends) */
+  sentSoFar: () => number = () => 0;
+  /** the next append stores its events and then throws as if its answer were lost */
+  loseNextAnswer = false;
 
   /** read calls made (the optimistic first-delivery path skips the read) */
   reads = 0;
