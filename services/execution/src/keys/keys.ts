@@ -17,7 +17,7 @@ export function loadSigningKey(source: KeySource, backend?: Secp256k1Backend): L
   let raw: string;
   let where: string;
   if (source.file !== undefined) {
-    where = `key file ${source.file}`;
+    where = `key file ${source.file} (EXEC_PRIVATE_KEY_FILE)`;
     try {
       raw = readFileSync(source.file, 'utf8');
     } catch (err) {
@@ -27,7 +27,7 @@ export function loadSigningKey(source: KeySource, backend?: Secp256k1Backend): L
       );
     }
   } else if (source.value !== undefined) {
-    where = 'key from the environment';
+    where = 'key in EXEC_PRIVATE_KEY';
     raw = source.value;
   } else {
     throw new ExecutionConfigError('no signing key: set EXEC_PRIVATE_KEY_FILE or EXEC_PRIVATE_KEY');

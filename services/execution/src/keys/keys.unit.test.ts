@@ -50,10 +50,10 @@ describe('signing key', () => {
   it('errors say where the key was expected, never what was there', () => {
     const almost = `${BARE.slice(0, 63)}z`;
     const e1 = caught(() => loadSigningKey({ value: almost }));
-    expect(e1.message).toMatch(/not a valid secp256k1 private key/);
+    expect(e1.message).toMatch(/key in EXEC_PRIVATE_KEY is not a valid secp256k1 private key/);
     expect(`${e1.message}${e1.stack}${String(e1.cause)}`).not.toContain(almost.slice(0, 40));
     const e2 = caught(() => loadSigningKey({ file: '/nonexistent/key' }));
-    expect(e2.message).toBe('cannot read the key file /nonexistent/key (ENOENT)');
+    expect(e2.message).toBe('cannot read the key file /nonexistent/key (EXEC_PRIVATE_KEY_FILE) (ENOENT)');
     expect(() => loadSigningKey({})).toThrow(/no signing key/);
   });
 
