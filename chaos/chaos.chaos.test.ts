@@ -17,7 +17,7 @@ import { demoWallet } from '../packages/cli/src/stack/demo-wallet.js';
 import { runProvisionStep } from '../packages/cli/src/stack/provision-step.js';
 import { cloidForSignal } from '../services/execution/src/order/cloid.js';
 import { type FaultProxy, type ProxyFault, startFaultProxy } from './fault-proxy.js';
-import { judge, type LoggedEvent, renderReliability, tally, type Verdict } from './report.js';
+import { ended, judge, type LoggedEvent, renderReliability, tally, type Verdict } from './report.js';
 import {
   type ChaosNats,
   freePort,
@@ -376,7 +376,6 @@ async function chaosRun(): Promise<void> {
   const execStream = streams().EXECUTION.name;
   const byOrder = new Map<string, LoggedEvent[]>();
   const cloids = new Map(signals.map((sig) => [cloidForSignal(sig.id, sha256Hex), sig.id]));
-  const TERMINAL = new Set(['orderFilled', 'orderCanceled', 'orderRejected', 'orderExpired', 'riskRejected']);
   const readLog = async () => {
     byOrder.clear();
     const consumer = await ojs.consumers.get(execStream, {
@@ -397,18 +396,10 @@ async function chaosRun(): Promise<void> {
     }
     await consumer.delete().catch(() => undefined);
   };
-  const ended = (cloid: string) => {
-    const ev = byOrder.get(cloid) ?? [];
-    return ev.some(
-      (e) =>
-        TERMINAL.has(e.type) &&
-        (e.type !== 'orderFilled' || (e as { complete?: boolean }).complete !== false),
-    );
-  };
   await waitFor(
     async () => {
       await readLog();
-      if ([...cloids.keys()].every(ended)) return true;
+      if ([...cloids.keys()].every((c) => ended(byOrder.get(c) ?? []))) return true;
       await new Promise((r) => setTimeout(r, 1_000));
       return false;
     },
@@ -425,7 +416,7 @@ async function chaosRun(): Promise<void> {
     oid?: number;
   }[];
   const venueOrders = ledger.filter((e) => e.kind === 'order' && e.user === wallet.address);
-  const perCloid = new Map<string, number>();
+  const perCloid = new Map<string, number[]>();
   let orphans = 0;
   for (const o of venueOrders) {
     const st = (await simPost(SIM, '/info', { type: 'orderStatus', user: wallet.address, oid: o.oid })) as {
@@ -433,12 +424,12 @@ async function chaosRun(): Promise<void> {
     };
     const cloid = st.order?.order?.cloid;
     if (cloid === undefined || !cloids.has(cloid)) orphans += 1;
-    else perCloid.set(cloid, (perCloid.get(cloid) ?? 0) + 1);
+    else perCloid.set(cloid, [...(perCloid.get(cloid) ?? []), o.oid as number]);
   }
 
   // 8. the verdicts, the figures, RELIABILITY.md
   const verdicts: Verdict[] = [...cloids.keys()].map((c) =>
-    judge(byOrder.get(c) ?? [], perCloid.get(c) ?? 0),
+    judge(byOrder.get(c) ?? [], perCloid.get(c) ?? []),
   );
   const figures = tally(verdicts, {
     faults: injected,

@@ -7,6 +7,7 @@ export interface LoggedEvent {
   readonly reason?: string;
   readonly error?: string;
   readonly oid?: number;
+  readonly venueStatus?: string;
 }
 
 /** What became of one signal. */
@@ -26,29 +27,48 @@ export type Verdict =
 const REFUSALS = new Set(['riskRejected', 'orderRejected', 'orderExpired']);
 /** events that say the venue has (or had) the order */
 const AT_VENUE = new Set(['orderResting', 'orderFilled', 'orderCanceled']);
+/**
+ * Whether `e` records the venue holding the order: an outcome, or a reconciliation that found it
+ * filled (execution records no orderFilled then: orderStatus has no fill prices, userFills has).
+ */
+const atVenue = (e: LoggedEvent) =>
+  AT_VENUE.has(e.type) || (e.type === 'orderReconciled' && e.venueStatus === 'filled');
+/** Whether the log has ended this order: nothing more will be appended. */
+export function ended(events: readonly LoggedEvent[]): boolean {
+  return events.some(
+    (e) =>
+      REFUSALS.has(e.type) ||
+      e.type === 'orderCanceled' ||
+      (e.type === 'orderFilled' && (e as { complete?: boolean }).complete !== false) ||
+      (e.type === 'orderReconciled' && e.venueStatus === 'filled'),
+  );
+}
 
 /**
  * Judges one signal from its logged events and the number of venue orders with its cloid.
  * "Definitive" refusals are the venue's own answers that it did not execute (orderRejected): the
  * figure the issue wants at 0; a risk refusal or an expired deadline is ours, not the venue's.
  */
-export function judge(events: readonly LoggedEvent[], venueOrders: number): Verdict {
-  if (venueOrders > 1) return { kind: 'duplicated', orders: venueOrders };
+export function judge(events: readonly LoggedEvent[], venueOids: readonly number[]): Verdict {
+  if (venueOids.length > 1) return { kind: 'duplicated', orders: venueOids.length };
   const types = events.map((e) => e.type);
   const refusal = events.find((e) => REFUSALS.has(e.type));
-  if (venueOrders === 1) {
+  const venueOid = venueOids[0];
+  if (venueOid !== undefined) {
     if (refusal !== undefined)
-      return { kind: 'disagree', why: `venue has the order, log says ${refusal.type}` };
-    if (!types.some((t) => AT_VENUE.has(t))) {
-      return { kind: 'disagree', why: `venue has the order, log ends at ${types.at(-1) ?? 'nothing'}` };
+      return { kind: 'disagree', why: `venue has oid ${venueOid}, log says ${refusal.type}` };
+    if (!events.some(atVenue)) {
+      return { kind: 'disagree', why: `venue has oid ${venueOid}, log: ${types.join(',') || 'nothing'}` };
+    }
+    const other = events.find((e) => e.oid !== undefined && e.oid !== venueOid);
+    if (other !== undefined) {
+      return { kind: 'disagree', why: `venue has oid ${venueOid}, log has ${other.type} oid ${other.oid}` };
     }
     return { kind: 'survived' };
   }
-  if (types.some((t) => AT_VENUE.has(t))) {
-    return {
-      kind: 'disagree',
-      why: `log says ${types.filter((t) => AT_VENUE.has(t)).join(',')}, venue has no order`,
-    };
+  if (events.some(atVenue)) {
+    const said = events.filter(atVenue).map((e) => e.type);
+    return { kind: 'disagree', why: `log says ${said.join(',')}, venue has no order` };
   }
   if (refusal !== undefined) {
     const why = refusal.reason ?? refusal.error ?? '';
