@@ -97,7 +97,7 @@ afterAll(async () => {
   for (const t of timers) clearInterval(t);
   for (const nc of connections) await nc.close().catch(() => undefined);
   await proxy?.close();
-  killAll();
+  await killAll();
   if (process.env.CHAOS_KEEP !== '1') rmSync(work, { recursive: true, force: true });
 }, 60_000);
 

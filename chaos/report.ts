@@ -103,7 +103,9 @@ export function tally(
   let definitive = 0;
   for (const v of verdicts) {
     if (v.kind !== 'refused') continue;
-    reasons[v.how] = (reasons[v.how] ?? 0) + 1;
+    // one row per kind of reason: the numbers in it (nonces, sizes) vary per signal
+    const how = v.how.replace(/\d+/g, 'N');
+    reasons[how] = (reasons[how] ?? 0) + 1;
     if (v.definitive) definitive += 1;
   }
   return {

@@ -57,6 +57,16 @@ describe('judge: one signal against its events and the venue', () => {
 });
 
 describe('tally and RELIABILITY.md', () => {
+  it('groups refusal reasons by kind, numbers left out', () => {
+    const f = tally(
+      [
+        judge([{ type: 'orderRejected', error: 'Invalid nonce: nonce too low 12 < 15' }], []),
+        judge([{ type: 'orderRejected', error: 'Invalid nonce: nonce too low 20 < 31' }], []),
+      ],
+      { faults: {}, orphans: 0, durationS: 1, when: 'now' },
+    );
+    expect(f.refusalReasons).toEqual({ 'orderRejected: Invalid nonce: nonce too low N < N': 2 });
+  });
   it('counts each verdict and writes the figures', () => {
     const f = tally(
       [

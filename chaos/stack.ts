@@ -13,11 +13,19 @@ export const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const GUARD = join(repoRoot, 'packages/cli/bin/nats-guard.js');
 const CONF = join(repoRoot, 'infra/nats/nats.conf');
 
-/** every process this run started: killed (SIGKILL) by `killAll` whatever happened */
+/** every service process this run started: killed (SIGKILL) by `killAll` whatever happened */
 const started = new Set<ChildProcess>();
+/**
+ * the nats-guard processes: SIGTERM only (the guard then stops its server, which runs in a process
+ * group of its own; a SIGKILLed guard would leave the server running)
+ */
+const guards = new Set<ChildProcess>();
 
-export function killAll(): void {
+export async function killAll(): Promise<void> {
   for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  const live = [...guards].filter((g) => g.exitCode === null && g.signalCode === null);
+  for (const g of live) g.kill('SIGTERM');
+  await Promise.all(live.map(exited));
 }
 
 /** A free loopback port (bound, read, released). */
@@ -50,7 +58,7 @@ export interface ChaosNats {
 
 export async function startNats(dataDir: string): Promise<ChaosNats> {
   const first = await startLocalNats({ repoRoot, configFile: CONF, dataDir });
-  started.add(first.process);
+  guards.add(first.process);
   const port = Number(new URL(first.url).port);
   let current: ChildProcess = first.process;
   const stopCurrent = async () => {
@@ -75,7 +83,7 @@ export async function startNats(dataDir: string): Promise<ChaosNats> {
         [GUARD, findNatsServer(repoRoot), '-c', CONF, '-a', '127.0.0.1', '-p', String(port), '-m', '0'],
         { env, stdio: ['pipe', 'ignore', 'pipe'] },
       );
-      started.add(child);
+      guards.add(child);
       current = child;
       let log = '';
       await new Promise<void>((resolve, reject) => {
