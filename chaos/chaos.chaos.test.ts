@@ -418,10 +418,12 @@ async function chaosRun(): Promise<void> {
   const venueOrders = ledger.filter((e) => e.kind === 'order' && e.user === wallet.address);
   const perCloid = new Map<string, number[]>();
   let orphans = 0;
+  const venueStatus = new Map<number, string>();
   for (const o of venueOrders) {
     const st = (await simPost(SIM, '/info', { type: 'orderStatus', user: wallet.address, oid: o.oid })) as {
-      order?: { order?: { cloid?: string } };
+      order?: { order?: { cloid?: string }; status?: string };
     };
+    venueStatus.set(o.oid as number, st.order?.status ?? 'unknown');
     const cloid = st.order?.order?.cloid;
     if (cloid === undefined || !cloids.has(cloid)) orphans += 1;
     else perCloid.set(cloid, [...(perCloid.get(cloid) ?? []), o.oid as number]);
@@ -438,7 +440,10 @@ async function chaosRun(): Promise<void> {
     when: new Date().toISOString(),
   });
   const bad = verdicts
-    .map((v, i) => ({ v, id: signals[i]?.id }))
+    .map((v, i) => {
+      const oids = perCloid.get([...cloids.keys()][i] ?? '') ?? [];
+      return { v, id: signals[i]?.id, venue: oids.map((o) => `${o}:${venueStatus.get(o)}`) };
+    })
     .filter((x) => x.v.kind === 'lost' || x.v.kind === 'duplicated' || x.v.kind === 'disagree')
     .slice(0, 20);
   // the figures whatever the verdict: they are what the run shows

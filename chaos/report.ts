@@ -55,8 +55,10 @@ export function judge(events: readonly LoggedEvent[], venueOids: readonly number
   const refusal = events.find((e) => REFUSALS.has(e.type));
   const venueOid = venueOids[0];
   if (venueOid !== undefined) {
-    if (refusal !== undefined)
-      return { kind: 'disagree', why: `venue has oid ${venueOid}, log says ${refusal.type}` };
+    if (refusal !== undefined) {
+      const said = `${refusal.type} (${refusal.error ?? refusal.reason ?? ''})`;
+      return { kind: 'disagree', why: `venue has oid ${venueOid}, log: ${types.join(',')}; ${said}` };
+    }
     if (!events.some(atVenue)) {
       return { kind: 'disagree', why: `venue has oid ${venueOid}, log: ${types.join(',') || 'nothing'}` };
     }
