@@ -112,7 +112,7 @@ export const IDENTITIES: readonly Identity[] = [
     subscribe: ['hl.*.signal.>', 'hl.*.md.>', 'hl.*.exec.>', 'hl.*.ctl.>', 'hl.lease.>'],
     durables: [{ stream: 'SIGNALS', name: 'execution', filter: 'hl.<net>.signal.>' }],
     reads: [{ stream: 'EXECUTION', filter: 'hl.*.exec.>', deletes: true }],
-    streamInfo: ['EXECUTION', 'KV:ratelimit', 'KV:leases'],
+    streamInfo: ['EXECUTION', 'SIGNALS', 'KV:ratelimit', 'KV:leases'],
     messageGet: ['EXECUTION'],
     kv: [
       { bucket: 'ratelimit', key: 'ip.>', write: true },
