@@ -528,8 +528,9 @@ export class Executor {
       await this.#status(ctx);
       return;
     }
-    if (resend && result.answer.kind === 'expired') {
-      // the resend can no longer land, but an earlier copy may have: ask before concluding
+    if (resend && (result.answer.kind === 'expired' || result.answer.kind === 'rejected')) {
+      // a refused or expired resend says nothing of the earlier copy, which may have executed (its
+      // nonce is then used: "nonce too low"): the order's status decides, never the resend's refusal
       await this.#status(ctx);
       return;
     }

@@ -267,6 +267,20 @@ describe('executor', () => {
     expect(types(store).slice(-2)).toEqual(['orderReconciled', 'orderExpired']);
   });
 
+  it('a resend refused for its used nonce asks orderStatus: an earlier copy that filled is recorded, not rejected', async () => {
+    const exchange = new FakeExchange();
+    exchange.next = [
+      { kind: 'answer', answer: { kind: 'unknown', reason: 'HTTP 502 after send' } },
+      { kind: 'answer', answer: { kind: 'rejected', error: 'Invalid nonce: nonce too low 1 < 2' } },
+    ];
+    exchange.resolution = { kind: 'found', status: 'filled', oid: 77 };
+    const { ex, store } = setup({ exchange });
+    const first = await ex.handleSignal(signal());
+    await ex.resume(first.orderId);
+    expect(types(store)).not.toContain('orderRejected');
+    expect(store.events().at(-1)).toMatchObject({ type: 'orderReconciled', venueStatus: 'filled' });
+  });
+
   it('three venue rejects in a row halt trading; the fourth signal is refused by the mode rule', async () => {
     const exchange = new FakeExchange();
     exchange.fallback = {
