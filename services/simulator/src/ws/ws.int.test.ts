@@ -11,7 +11,13 @@ let sim: SimulatorHandle;
 let nonce = Date.now();
 
 beforeAll(async () => {
-  sim = await startSimulator({ seed: 7, tickMs: 20, bookIntervalMs: 100, accounts: { [USER]: '100000' } });
+  sim = await startSimulator({
+    seed: 7,
+    tickMs: 20,
+    bookIntervalMs: 100,
+    l2BookIntervalMs: 100,
+    accounts: { [USER]: '100000' },
+  });
 });
 afterAll(async () => {
   await sim.close();
