@@ -108,14 +108,13 @@ else
   compose_bin=("$plugin")
 fi
 
-# ---- environment: .env.example with fresh passwords -----------------------------------------
+# ---- environment: what `hyperflow setup` writes (random passwords and their bcrypt hashes) ----
 envfile="$state/env"
 umask 077
-node -e '
-  const fs = require("fs"), crypto = require("crypto");
-  const text = fs.readFileSync(".env.example", "utf8")
-    .replace(/^(NATS_[A-Z]+_PASSWORD|GRAFANA_ADMIN_PASSWORD)=.*$/gm, (_, k) => `${k}=${crypto.randomBytes(18).toString("hex")}`);
-  fs.writeFileSync(process.argv[1], text);
+node --conditions=source --import tsx --input-type=module -e '
+  import { readFileSync, writeFileSync } from "node:fs";
+  const { renderEnv } = await import("./packages/cli/src/commands/setup.ts");
+  writeFileSync(process.argv[1], renderEnv(readFileSync(".env.example", "utf8"), 10));
 ' "$envfile"
 umask 022
 operator_pass=$(sed -n 's/^NATS_OPERATOR_PASSWORD=//p' "$envfile")
