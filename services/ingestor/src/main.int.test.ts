@@ -51,7 +51,7 @@ async function until<T>(
 
 describe('main.ts as a process', () => {
   it('starts from env, turns ready once subscribed, serves metrics, and stops cleanly on SIGTERM', async () => {
-    sim = await startSimulator({ port: 0, seed: 3, tickMs: 50, bookIntervalMs: 100 });
+    sim = await startSimulator({ port: 0, seed: 3, tickMs: 50, bookIntervalMs: 100, l2BookIntervalMs: 100 });
     const scope = testScope('ingmain');
     prefix = scope.streamPrefix;
     const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN], {

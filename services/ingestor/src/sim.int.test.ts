@@ -71,7 +71,14 @@ beforeEach(async () => {
       seen.push({ subject: m.subject, data: m.data });
     },
   });
-  sim = await startSimulator({ port: 0, seed: 7, tickMs: 50, bookIntervalMs: 100, warmupTicks: 30 });
+  sim = await startSimulator({
+    port: 0,
+    seed: 7,
+    tickMs: 50,
+    bookIntervalMs: 100,
+    l2BookIntervalMs: 100,
+    warmupTicks: 30,
+  });
 });
 
 afterEach(async () => {
