@@ -11,8 +11,15 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 shift
 [ -x "$bin" ] || { echo "test-min-server: $bin is not an executable" >&2; exit 2; }
-version=$("$bin" --version | sed -n 's/.*v\([0-9][0-9A-Za-z.-]*\).*/\1/p' | head -1)
-[ -n "$version" ] || { echo "test-min-server: $bin --version printed no version" >&2; exit 2; }
+cd "$root"
+# the test kit's own check (infra/nats/versions.json) once, before any suite starts: a server outside
+# the range is refused with the version found, the minimum and the install command
+version=$(node --conditions=source --import tsx -e '
+  import("@hyperflow/nats-local").then(
+    (m) => console.log(m.locateNatsServer({ env: { HYPERFLOW_NATS_SERVER: process.argv[1] } }).version),
+    (e) => { console.error(`test-min-server: ${e.message}`); process.exit(2); },
+  );
+' "$bin") || exit 2
 
 # a dir where the binary is called nats-server, for whatever finds it on PATH
 onpath=$(mktemp -d)
@@ -27,7 +34,6 @@ suites=(
   infra/nats/permissions.int.test.ts
   infra/nats/nats.int.test.ts
 )
-cd "$root"
 echo "test-min-server: nats-server $version at $bin"
 status=0
 HYPERFLOW_NATS_SERVER="$bin" HYPERFLOW_TEST_NATS=binary PATH="$onpath:$PATH" \
