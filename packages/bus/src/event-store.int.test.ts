@@ -86,9 +86,9 @@ describe('event store', () => {
     expect(await es.read(a)).toEqual({ events: [], lastSeq: 0 });
   });
 
-  it('nats-server 2.12+ (run on 2.15.1), R1: a re-sent msgId under a stale expectation answers 10071, not a duplicate', async () => {
-    // what the retry rules below are built on: 2.9 (and, per the server source, a clustered stream,
-    // which checks the duplicate window first) answers a duplicate ack; a single server checks the expectation first
+  it('nats-server 2.12.15, 2.14.4 and 2.15.1, R1: a re-sent msgId under a stale expectation answers 10071, not a duplicate', async () => {
+    // what the retry rules below are built on: 2.9 and an R3 stream, which checks the duplicate window
+    // first (cluster.int.test.ts), answer a duplicate ack; a single server checks the expectation first
     bus = await testBus('esraw');
     const js = jetstream(bus.nc);
     const a = bus.subj.order('A');
@@ -103,7 +103,7 @@ describe('event store', () => {
     expect(await js.publish(a, '1', { msgID: 'A-1' })).toMatchObject({ seq: 1, duplicate: true });
   });
 
-  it('nats-server 2.12+ (run on 2.15.1): a retried append with the same msgIds returns what the first one returned', async () => {
+  it('nats-server 2.12.15, 2.14.4 and 2.15.1: a retried append with the same msgIds returns what the first one returned', async () => {
     bus = await testBus('esretry');
     const es = await store(bus);
     const a = bus.subj.order('A');

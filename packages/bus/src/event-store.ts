@@ -185,8 +185,9 @@ async function appendSequential(
           cause: err,
         });
       }
-      // a single server checks the expectation before the duplicate window (measured on 2.15.1;
-      // 2.9 answered a duplicate ack): a retry whose events are stored answers "wrong last sequence"
+      // a single server checks the expectation before the duplicate window (measured on 2.12.15,
+      // 2.14.4 and 2.15.1; 2.9 answered a duplicate ack): a retry whose events are stored answers
+      // "wrong last sequence"
       if (ids !== undefined && !reject) {
         const ours = await storedAsOurs(ctx, subject, expected, ids.slice(i));
         seqs.push(...ours.seqs);
@@ -197,9 +198,9 @@ async function appendSequential(
       }
       throw new ConcurrencyError(subject, expected, lastSeqIn(err), [...seqs], { cause: err });
     }
-    // a duplicate ack: the id is stored and the expectation held, or was not checked (2.9, or a
-    // clustered stream, which checks the duplicate window first per the server's source), or the
-    // caller re-appends an event it had already read
+    // a duplicate ack: the id is stored and the expectation held, or was not checked (2.9, or an
+    // R3 stream, which checks the duplicate window first: measured on 2.12.15, 2.14.4 and 2.15.1),
+    // or the caller re-appends an event it had already read
     if (ack.duplicate && reject) throw new ConcurrencyError(subject, expected, undefined, [...seqs]);
     seqs.push(ack.seq);
     expected = Math.max(expected, ack.seq);
