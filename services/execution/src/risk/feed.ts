@@ -10,7 +10,8 @@ function key(instance: string, sub: { channel: string; coin?: string | undefined
 /**
  * A disconnected or stale feed is lost; connected / resubscribed / recovered restores it (a
  * connection-wide event restores every subscription of that instance). A gap marker describes a
- * past window that is already over, so it changes nothing here.
+ * past window that is already over, so it changes nothing here. A detected WS/REST drift is lost
+ * until the cross-check resolves it (or the instance's connection is restored as a whole).
  */
 export function factsFromHealth(e: HealthEvent): RiskFact[] {
   switch (e.type) {
@@ -34,6 +35,13 @@ export function factsFromHealth(e: HealthEvent): RiskFact[] {
       }
     case 'gap':
       return [];
+    // a stream that disagrees with the venue's own snapshot is as good as lost: no entries on it
+    case 'drift': {
+      const driftKey = `${e.instance}/drift/${e.subscription.channel}:${e.subscription.coin ?? ''}`;
+      return e.status === 'detected'
+        ? [{ type: 'feedLost', key: driftKey, detail: `drift (${e.check}): ${e.detail}` }]
+        : [{ type: 'feedRestored', key: driftKey }];
+    }
     default:
       return assertNever(e, 'health event');
   }
