@@ -15,8 +15,10 @@ function key(instance: string, sub: { channel: string; coin?: string | undefined
  */
 export function factsFromHealth(e: HealthEvent): RiskFact[] {
   switch (e.type) {
-    case 'feedHealth':
-      switch (e.status) {
+    case 'feedHealth': {
+      // switched on a copy: `status` also names the drift event's states, so narrowing it would narrow `e`
+      const status = e.status;
+      switch (status) {
         case 'disconnected':
         case 'stale':
           return [
@@ -31,8 +33,9 @@ export function factsFromHealth(e: HealthEvent): RiskFact[] {
         case 'recovered':
           return [{ type: 'feedRestored', key: key(e.instance, e.subscription) }];
         default:
-          return assertNever(e.status, 'feed status');
+          return assertNever(status, 'feed status');
       }
+    }
     case 'gap':
       return [];
     // a stream that disagrees with the venue's own snapshot is as good as lost: no entries on it
