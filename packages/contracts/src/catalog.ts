@@ -25,8 +25,8 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'HealthEvent',
     schema: HealthEvent,
-    subject: 'hl.<net>.md.health.{feed,gap}.<instance>',
-    description: 'Feed health changes and gap markers from an ingestor.',
+    subject: 'hl.<net>.md.health.{feed,gap,drift}.<instance>',
+    description: 'Feed health changes, gap markers and WS/REST drift from an ingestor.',
   },
   {
     name: 'SignalEmitted',

@@ -45,5 +45,29 @@ export const FeedGapDetected = z.object({
 });
 export type FeedGapDetected = z.infer<typeof FeedGapDetected>;
 
-export const HealthEvent = z.discriminatedUnion('type', [FeedHealthChanged, FeedGapDetected]);
+/**
+ * The streamed data of a subscription disagrees with the venue's REST snapshot of the same thing
+ * (`detected`), or agrees again (`resolved`): the ingestor's WS/REST cross-check. A consumer must
+ * not trust the subscription's stream while a drift is detected.
+ */
+export const FeedDriftChanged = z.object({
+  type: z.literal('drift'),
+  v: z.literal(1),
+  ...envelope,
+  instance: z.string().min(1),
+  status: z.enum(['detected', 'resolved']),
+  subscription: FeedSubscription,
+  /** `book`: top of book; `mids`: a coin's mid; `candle`: a closed candle's OHLCV and trade count */
+  check: z.enum(['book', 'mids', 'candle']),
+  /** what was compared, for humans: `bid 100.5 ask 101 vs bid 97.5 ask 98` */
+  detail: z.string(),
+  atMs: EpochMs,
+});
+export type FeedDriftChanged = z.infer<typeof FeedDriftChanged>;
+
+export const HealthEvent = z.discriminatedUnion('type', [
+  FeedHealthChanged,
+  FeedGapDetected,
+  FeedDriftChanged,
+]);
 export type HealthEvent = z.infer<typeof HealthEvent>;

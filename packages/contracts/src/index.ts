@@ -39,7 +39,13 @@ export {
   RiskStateChanged,
   TimeInForce,
 } from './execution.js';
-export { FeedGapDetected, FeedHealthChanged, FeedSubscription, HealthEvent } from './health.js';
+export {
+  FeedDriftChanged,
+  FeedGapDetected,
+  FeedHealthChanged,
+  FeedSubscription,
+  HealthEvent,
+} from './health.js';
 export { DEFAULT_JSON_LIMITS, type JsonLimits, jsonBoundsProblem } from './json-bounds.js';
 export {
   AssetCtxEvent,

@@ -57,6 +57,7 @@ export function subjects(net: Net, root: string = DEFAULT_ROOT) {
     mids: (dex?: string) => `${p}.md.mids.${dex === undefined ? '_' : encodeCoin(dex)}`,
     feedHealth: (instance: string) => `${p}.md.health.feed.${name('instance id', instance)}`,
     gap: (instance: string) => `${p}.md.health.gap.${name('instance id', instance)}`,
+    drift: (instance: string) => `${p}.md.health.drift.${name('instance id', instance)}`,
     signal: (strategy: string, coin: string) =>
       `${p}.signal.${name('strategy name', strategy)}.${encodeCoin(coin)}`,
     /** one subject per order aggregate: its event stream */
@@ -97,7 +98,12 @@ export type ParsedSubject =
       readonly coin: string;
     }
   | { readonly net: Net; readonly family: 'md'; readonly kind: 'mids'; readonly dex: string | undefined }
-  | { readonly net: Net; readonly family: 'health'; readonly kind: 'feed' | 'gap'; readonly instance: string }
+  | {
+      readonly net: Net;
+      readonly family: 'health';
+      readonly kind: 'feed' | 'gap' | 'drift';
+      readonly instance: string;
+    }
   | { readonly net: Net; readonly family: 'signal'; readonly strategy: string; readonly coin: string }
   | { readonly net: Net; readonly family: 'exec'; readonly kind: 'order'; readonly orderId: string }
   | { readonly net: Net; readonly family: 'exec'; readonly kind: 'risk' | 'reconcile' }
@@ -143,7 +149,7 @@ export function parseSubject(subject: string, root: string = DEFAULT_ROOT): Pars
           return { net: n, family: 'md', kind: 'mids', dex: c === '_' ? undefined : decodeCoin(c ?? '') };
         case 'health':
           exact(4);
-          if (c !== 'feed' && c !== 'gap') throw bad('unknown health kind');
+          if (c !== 'feed' && c !== 'gap' && c !== 'drift') throw bad('unknown health kind');
           return { net: n, family: 'health', kind: c, instance: named('instance id', d) };
         default:
           throw bad('unknown market data kind');

@@ -12,6 +12,7 @@ describe('subjects', () => {
     expect(s.mids()).toBe('hl.mainnet.md.mids._');
     expect(s.mids('xyz')).toBe('hl.mainnet.md.mids.xyz');
     expect(s.gap('ingestor-0')).toBe('hl.mainnet.md.health.gap.ingestor-0');
+    expect(s.drift('ingestor-0')).toBe('hl.mainnet.md.health.drift.ingestor-0');
     expect(s.signal('trend', 'xyz:XYZ100')).toBe('hl.mainnet.signal.trend.xyz~3AXYZ100');
     expect(s.order('0x00000000000000000000000000000001')).toBe(
       'hl.mainnet.exec.order.0x00000000000000000000000000000001',
@@ -36,6 +37,12 @@ describe('subjects', () => {
       net: 'sim',
       family: 'health',
       kind: 'feed',
+      instance: 'i1',
+    });
+    expect(parseSubject(t.drift('i1'))).toEqual({
+      net: 'sim',
+      family: 'health',
+      kind: 'drift',
       instance: 'i1',
     });
     expect(parseSubject(t.signal('exit', 'PURR/USDC'))).toEqual({

@@ -1,5 +1,5 @@
 import { provision, verifyProvisioned } from '@hyperflow/bus';
-import { subjects } from '@hyperflow/contracts';
+import { type MarketEvent, subjects } from '@hyperflow/contracts';
 import {
   InfoClient,
   infoBudgetHooks,
@@ -10,6 +10,7 @@ import {
 } from '@hyperflow/hyperliquid';
 import type { Metrics } from '@hyperflow/service';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { Auditor } from './audit/auditor.js';
 import type { MeasuredBudget } from './backfill/budget.js';
 import { infoRest } from './backfill/info-rest.js';
 import { type IngestorConfig, venueUrls } from './config/config.js';
@@ -18,7 +19,7 @@ import { shardCoins } from './config/shard.js';
 import { FallbackPoller } from './fallback/poller.js';
 import { Ingestor } from './feed/ingestor.js';
 import { attachFeed, poolFeedSource } from './feed/ws-feed.js';
-import { prometheusMetrics } from './health/metrics.js';
+import { prometheusAuditMetrics, prometheusMetrics } from './health/metrics.js';
 import type { Clock, Logger } from './ports.js';
 import { type BusSink, busSink } from './publish/bus-sink.js';
 import { LogLimiter } from './publish/log-limiter.js';
@@ -43,6 +44,8 @@ export interface RunningIngestor {
   readonly budget: MeasuredBudget;
   readonly bus: BusSink;
   readonly poller: FallbackPoller;
+  /** the WS/REST cross-check */
+  readonly auditor: Auditor;
   /** Stops subscribing and polling, closes the sockets, waits for in-flight publishes. Idempotent. */
   stop(): Promise<void>;
 }
@@ -148,6 +151,33 @@ export async function startIngestor(o: StartIngestorOptions): Promise<RunningIng
     },
   });
   const recorder = c.RECORD_PATH === undefined ? undefined : new JsonlRecorder(c.RECORD_PATH);
+  const auditor = new Auditor({
+    rest,
+    plan,
+    coins,
+    net: c.HL_NETWORK,
+    instance: c.INSTANCE_ID,
+    clock,
+    timers: systemTimers,
+    log,
+    intervalMs: c.AUDIT_INTERVAL_MS,
+    toleranceBps: c.AUDIT_TOLERANCE_BPS,
+    confirmAfterMs: c.AUDIT_CONFIRM_MS,
+    publish: (event) =>
+      bus.sink.health(subj.drift(c.INSTANCE_ID), event).catch((err: unknown) => {
+        metrics?.publishFailed('health');
+        log.warn({ err, id: event.id }, 'drift event publish failed');
+      }),
+    ...(o.metrics ? { metrics: prometheusAuditMetrics(o.metrics) } : {}),
+  });
+  // the cross-check compares REST with what actually reached the bus
+  const sink = {
+    ...bus.sink,
+    market: async (subject: string, event: MarketEvent) => {
+      await bus.sink.market(subject, event);
+      auditor.observe(event);
+    },
+  };
 
   const core = new Ingestor({
     net: c.HL_NETWORK,
@@ -155,7 +185,7 @@ export async function startIngestor(o: StartIngestorOptions): Promise<RunningIng
     instance: c.INSTANCE_ID,
     plan,
     feed: poolFeedSource(pool),
-    sink: bus.sink,
+    sink,
     clock,
     timers: systemTimers,
     log,
@@ -171,6 +201,7 @@ export async function startIngestor(o: StartIngestorOptions): Promise<RunningIng
   ingestor = core;
   const detach = attachFeed(pool, core, log);
   core.start();
+  auditor.start();
   let stopping: Promise<void> | undefined;
 
   return {
@@ -181,8 +212,10 @@ export async function startIngestor(o: StartIngestorOptions): Promise<RunningIng
     budget,
     bus,
     poller,
+    auditor,
     stop() {
       stopping ??= (async () => {
+        await auditor.stop();
         core.stop();
         await pool.close();
         detach();

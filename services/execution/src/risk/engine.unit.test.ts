@@ -293,6 +293,40 @@ describe('risk engine: modes', () => {
     ).toEqual([]);
   });
 
+  it('a WS/REST drift on a subscription enters REDUCE_ONLY until the cross-check resolves it', () => {
+    const drift = (status: 'detected' | 'resolved'): HealthEvent => ({
+      type: 'drift',
+      v: 1,
+      net: 'sim',
+      id: `d-${status}`,
+      instance: 'ing1',
+      status,
+      subscription: { channel: 'l2Book', coin: 'BTC' },
+      check: 'book',
+      detail: 'bid 100 ask 101 vs bid 95 ask 96',
+      atMs: NOW,
+    });
+    const apply = (s: RiskState, e: HealthEvent) =>
+      factsFromHealth(e).reduce((acc, f) => evolveRisk(acc, f, LIMITS), s);
+    let s = apply(withMid(), drift('detected'));
+    expect(s.mode).toBe('REDUCE_ONLY');
+    expect(s.modeReason).toContain('drift (book)');
+    // a stale/recovered cycle of the same subscription does not lift the drift
+    s = factsFromHealth({
+      type: 'feedHealth',
+      v: 1,
+      net: 'sim',
+      id: 'r',
+      instance: 'ing1',
+      status: 'recovered',
+      subscription: { channel: 'l2Book', coin: 'BTC' },
+      atMs: NOW,
+    }).reduce((acc, f) => evolveRisk(acc, f, LIMITS), s);
+    expect(s.mode).toBe('REDUCE_ONLY');
+    s = apply(s, drift('resolved'));
+    expect(s.mode).toBe('ACTIVE');
+  });
+
   it('an operator REDUCE_ONLY is not lifted by a feed recovery', () => {
     const s = given(
       control('reduceOnly'),

@@ -10,12 +10,15 @@ function key(instance: string, sub: { channel: string; coin?: string | undefined
 /**
  * A disconnected or stale feed is lost; connected / resubscribed / recovered restores it (a
  * connection-wide event restores every subscription of that instance). A gap marker describes a
- * past window that is already over, so it changes nothing here.
+ * past window that is already over, so it changes nothing here. A detected WS/REST drift is lost
+ * until the cross-check resolves it (or the instance's connection is restored as a whole).
  */
 export function factsFromHealth(e: HealthEvent): RiskFact[] {
   switch (e.type) {
-    case 'feedHealth':
-      switch (e.status) {
+    case 'feedHealth': {
+      // switched on a copy: `status` also names the drift event's states, so narrowing it would narrow `e`
+      const status = e.status;
+      switch (status) {
         case 'disconnected':
         case 'stale':
           return [
@@ -30,10 +33,18 @@ export function factsFromHealth(e: HealthEvent): RiskFact[] {
         case 'recovered':
           return [{ type: 'feedRestored', key: key(e.instance, e.subscription) }];
         default:
-          return assertNever(e.status, 'feed status');
+          return assertNever(status, 'feed status');
       }
+    }
     case 'gap':
       return [];
+    // a stream that disagrees with the venue's own snapshot is as good as lost: no entries on it
+    case 'drift': {
+      const driftKey = `${e.instance}/drift/${e.subscription.channel}:${e.subscription.coin ?? ''}`;
+      return e.status === 'detected'
+        ? [{ type: 'feedLost', key: driftKey, detail: `drift (${e.check}): ${e.detail}` }]
+        : [{ type: 'feedRestored', key: driftKey }];
+    }
     default:
       return assertNever(e, 'health event');
   }

@@ -82,6 +82,12 @@ export const IngestorConfig = z
     BACKFILL_MAX_MS: envInt({ min: 0 }).default(3_600_000),
     /** JSONL file of raw frames with receive times (replayable by the simulator); unset = off */
     RECORD_PATH: z.string().optional(),
+    /** WS/REST cross-check: one `/info` snapshot compared with the stream every this many ms; 0 = off */
+    AUDIT_INTERVAL_MS: envInt({ min: 0 }).default(20_000),
+    /** a streamed book or mid price further than this from the REST snapshot disagrees */
+    AUDIT_TOLERANCE_BPS: envInt({ min: 0, max: 10_000 }).default(50),
+    /** a disagreement is a drift once it lasts this long: above the plain l2Book's 5 s push cadence */
+    AUDIT_CONFIRM_MS: envInt({ min: 0 }).default(12_000),
     /** market batches (about one per frame) waiting for the bus; past it live data is dropped, counted and gap-marked */
     PUBLISH_QUEUE_MAX: envInt({ min: 1 }).default(50_000),
   })

@@ -1,4 +1,5 @@
 import type { Metrics } from '@hyperflow/service';
+import type { AuditMetrics } from '../audit/auditor.js';
 import type { IngestorMetrics } from '../feed/ingestor.js';
 
 export interface GaugeSources {
@@ -130,5 +131,23 @@ export function prometheusMetrics(m: Metrics, sources: GaugeSources): IngestorMe
     fallback: (active) => {
       if (active) fallbacks.inc();
     },
+  };
+}
+
+/** The WS/REST cross-check's counters: every check by outcome, and every drift detected. */
+export function prometheusAuditMetrics(m: Metrics): AuditMetrics {
+  const checks = m.counter({
+    name: 'ingestor_audit_checks_total',
+    help: 'WS/REST cross-checks by check (book, mids, candle) and outcome (agree, disagree, skipped, failed)',
+    labelNames: ['check', 'outcome'],
+  });
+  const drifts = m.counter({
+    name: 'ingestor_audit_drifts_total',
+    help: 'Streamed data found to disagree with the venue REST snapshot beyond the tolerance (detected drifts)',
+    labelNames: ['check'],
+  });
+  return {
+    checked: (check, outcome) => checks.inc({ check, outcome }),
+    drift: (check) => drifts.inc({ check }),
   };
 }

@@ -1,7 +1,7 @@
 import { type Net, streams, subjects } from '@hyperflow/contracts';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { MarketStreamEvent, timeOf } from '../runtime/engine.js';
+import { isFeedStatus, MarketStreamEvent, timeOf } from '../runtime/engine.js';
 import { readRange } from '../runtime/replay.js';
 import type { StrategyEvent } from '../strategies/strategy.js';
 
@@ -31,7 +31,7 @@ export async function readMarketRange(nc: NatsConnection, r: StreamRange): Promi
   );
   const out: StrategyEvent[] = [];
   for (const { event } of events) {
-    if (event.type === 'feedHealth') continue;
+    if (isFeedStatus(event)) continue;
     if (r.toMs !== undefined && timeOf(event) > r.toMs) continue;
     out.push(event);
   }

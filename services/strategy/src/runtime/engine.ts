@@ -36,6 +36,16 @@ import type { SnapshotStore, StrategySnapshot } from './snapshot.js';
 export const MarketStreamEvent = z.union([MarketEvent, HealthEvent]);
 export type MarketStreamEvent = z.infer<typeof MarketStreamEvent>;
 
+/**
+ * Feed status (health changes, WS/REST drift) is for operators and risk, not for strategies: only
+ * market data and gap markers reach a strategy.
+ */
+export function isFeedStatus<E extends { type: string }>(
+  e: E,
+): e is Extract<E, { type: 'feedHealth' | 'drift' }> {
+  return e.type === 'feedHealth' || e.type === 'drift';
+}
+
 export interface EngineOptions {
   readonly nc: NatsConnection;
   readonly net: Net;
@@ -303,7 +313,7 @@ export async function startEngine(o: EngineOptions): Promise<Engine> {
     md.events.map((x) => ({ ...x, source: 'md' as const })),
     acct.events.map((x) => ({ ...x, source: 'acct' as const })),
   )) {
-    if (r.event.type === 'feedHealth') continue;
+    if (isFeedStatus(r.event)) continue;
     await apply(r.source, r.seq, r.event, true);
   }
   lastApplied.md = Math.max(lastApplied.md, through.md);
@@ -335,7 +345,7 @@ export async function startEngine(o: EngineOptions): Promise<Engine> {
       ...(o.onRejected ? { onDeadLetter: o.onRejected } : {}),
       handle: async (event, ctx) => {
         // state already holds everything up to the rebuild point
-        if (ctx.streamSeq <= through.md || event.type === 'feedHealth') return;
+        if (ctx.streamSeq <= through.md || isFeedStatus(event)) return;
         await apply('md', ctx.streamSeq, event, false);
         afterLive();
       },
@@ -417,6 +427,7 @@ export function timeOf(e: MarketStreamEvent | AccountEvent): number {
     case 'gap':
       return e.toMs;
     case 'feedHealth':
+    case 'drift':
     case 'position':
     case 'balance':
       return e.atMs;
