@@ -405,7 +405,22 @@ export interface ApproveBuilderFeeAction extends UserSignedBase {
   readonly nonce: number;
 }
 
-export type UserSignedAction = UsdSendAction | Withdraw3Action | ApproveAgentAction | ApproveBuilderFeeAction;
+/** Moves USDC between the spot and perp balances (standard account mode). */
+export interface UsdClassTransferAction extends UserSignedBase {
+  readonly type: 'usdClassTransfer';
+  /** decimal USDC, or `"<amount> subaccount:0x…"` to move a sub-account's USDC */
+  readonly amount: string;
+  readonly toPerp: boolean;
+  /** must equal the envelope nonce */
+  readonly nonce: number;
+}
+
+export type UserSignedAction =
+  | UsdSendAction
+  | Withdraw3Action
+  | UsdClassTransferAction
+  | ApproveAgentAction
+  | ApproveBuilderFeeAction;
 
 export interface UserSignedInput {
   readonly network: Network;
@@ -470,6 +485,31 @@ export function withdraw3Action(
   };
 }
 
+/**
+ * Spot ⇄ perp USDC (doc 3.4). For a sub-account the master signs and the sub-account rides in the
+ * amount (`"1 subaccount:0x…"`); the envelope carries no vaultAddress.
+ */
+export function usdClassTransferAction(
+  input: UserSignedInput & {
+    readonly amount: string;
+    readonly toPerp: boolean;
+    readonly nonce: number;
+    readonly subAccount?: string;
+  },
+): UsdClassTransferAction {
+  const amount = positiveAmount(input.amount, 'amount');
+  return {
+    type: 'usdClassTransfer',
+    ...userBase(input),
+    amount:
+      input.subAccount === undefined
+        ? amount
+        : `${amount} subaccount:${toWireAddress(input.subAccount, 'subAccount')}`,
+    toPerp: bool(input.toPerp, 'toPerp'),
+    nonce: positiveInt(input.nonce, 'nonce'),
+  };
+}
+
 /** Registers an agent (API) wallet; the master signs it. */
 export function approveAgentAction(
   input: UserSignedInput & {
@@ -517,6 +557,7 @@ export function userSignedNonce(action: UserSignedAction): number {
     case 'usdSend':
     case 'withdraw3':
       return action.time;
+    case 'usdClassTransfer':
     case 'approveAgent':
     case 'approveBuilderFee':
       return action.nonce;

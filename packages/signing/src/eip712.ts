@@ -168,6 +168,11 @@ const USER_SIGNED: Readonly<Record<UserSignedType, UserSignedSpec>> = {
     ['amount', 'string'],
     ['time', 'uint64'],
   ]),
+  usdClassTransfer: spec('HyperliquidTransaction:UsdClassTransfer', [
+    ['amount', 'string'],
+    ['toPerp', 'bool'],
+    ['nonce', 'uint64'],
+  ]),
   approveAgent: spec('HyperliquidTransaction:ApproveAgent', [
     ['agentAddress', 'address'],
     ['agentName', 'string'],

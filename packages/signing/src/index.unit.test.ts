@@ -15,6 +15,7 @@ describe('public surface', () => {
       'noopAction',
       'usdSendAction',
       'withdraw3Action',
+      'usdClassTransferAction',
       'approveAgentAction',
       'approveBuilderFeeAction',
       'toWireDecimal',

@@ -7,6 +7,7 @@ import {
   type OrderInput,
   orderAction,
   type UserSignedAction,
+  usdClassTransferAction,
   usdSendAction,
   withdraw3Action,
 } from './actions.js';
@@ -130,6 +131,15 @@ describe('EIP-712 precomputation equals ethers TypedDataEncoder', () => {
     }),
     approveAgentAction({ network: 'testnet', agentAddress: dest, nonce: 5 }),
     approveBuilderFeeAction({ network: 'mainnet', maxFeeRate: '0.001%', builder: dest, nonce: 6 }),
+    usdClassTransferAction({ network: 'mainnet', amount: '12.50', toPerp: true, nonce: 7 }),
+    usdClassTransferAction({
+      network: 'testnet',
+      signatureChainId: '0xa4b1',
+      amount: '3',
+      toPerp: false,
+      nonce: 8,
+      subAccount: dest.toUpperCase().replace('0X', '0x'),
+    }),
   ];
 
   for (const action of userActions) {
@@ -147,6 +157,51 @@ describe('EIP-712 precomputation equals ethers TypedDataEncoder', () => {
   it('the unnamed agent is signed with agentName ""', () => {
     const p = userSignedPayload(approveAgentAction({ network: 'mainnet', agentAddress: dest, nonce: 5 }));
     expect(p.message.agentName).toBe('');
+  });
+
+  it('usdClassTransfer signs the doc 3.4 typed data (amount, toPerp, nonce after hyperliquidChain)', async () => {
+    const wallet = new Wallet(PY_TEST_KEY);
+    const action = usdClassTransferAction({
+      network: 'mainnet',
+      amount: '1',
+      toPerp: true,
+      nonce: 1700000000000,
+      subAccount: dest,
+    });
+    expect(action).toEqual({
+      type: 'usdClassTransfer',
+      signatureChainId: '0x66eee',
+      hyperliquidChain: 'Mainnet',
+      amount: `1 subaccount:${dest}`,
+      toPerp: true,
+      nonce: 1700000000000,
+    });
+    const req = await signUserSignedAction(new LocalSigner(PY_TEST_KEY), action);
+    expect(req.nonce).toBe(1700000000000);
+    // the reference: ethers signing the doc's field list, written out here by hand
+    const reference = EthersSignature.from(
+      await wallet.signTypedData(
+        {
+          name: 'HyperliquidSignTransaction',
+          version: '1',
+          chainId: 0x66eee,
+          verifyingContract: '0x0000000000000000000000000000000000000000',
+        },
+        {
+          'HyperliquidTransaction:UsdClassTransfer': [
+            { name: 'hyperliquidChain', type: 'string' },
+            { name: 'amount', type: 'string' },
+            { name: 'toPerp', type: 'bool' },
+            { name: 'nonce', type: 'uint64' },
+          ],
+        },
+        { hyperliquidChain: 'Mainnet', amount: `1 subaccount:${dest}`, toPerp: true, nonce: 1700000000000 },
+      ),
+    );
+    expect(req.signature).toEqual({ r: reference.r, s: reference.s, v: reference.v });
+    expect(() => usdClassTransferAction({ network: 'mainnet', amount: '0', toPerp: true, nonce: 1 })).toThrow(
+      /amount/,
+    );
   });
 
   it('Mainnet and Testnet user-signed digests differ', () => {

@@ -25,6 +25,10 @@ export interface SimulatorOptions {
   readonly logger?: Logger;
   /** funded test accounts: address → USDC balance (decimal string) */
   readonly accounts?: Readonly<Record<string, string>>;
+  /** spot balances: address → token → amount; standard mode keeps them apart from perp USDC */
+  readonly spotBalances?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** vaults users may deposit into: vault address → name and leader */
+  readonly vaults?: Readonly<Record<string, { readonly name: string; readonly leader: string }>>;
   /** approved agents: agent address → master address */
   readonly agents?: Readonly<Record<string, string>>;
   /** phantom agent source "a" (mainnet) or "b" (testnet) */
@@ -130,6 +134,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     addressBudgetInitial: opts.addressBudgetInitial ?? 10_000,
     scheduleCancelMinVolume: opts.scheduleCancelMinVolume ?? 1_000_000,
     ...(opts.takerProbability !== undefined ? { takerProbability: opts.takerProbability } : {}),
+    ...(opts.spotBalances !== undefined ? { spotBalances: opts.spotBalances } : {}),
+    ...(opts.vaults !== undefined ? { vaults: opts.vaults } : {}),
   });
   const hub = new WsHub(venue, {
     idleTimeoutMs: opts.idleTimeoutMs ?? 60_000,

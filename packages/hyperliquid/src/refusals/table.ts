@@ -61,6 +61,8 @@ export const REFUSAL = {
   tooManyAgents: 'Too many named agents.',
   insufficientWithdrawable: 'Insufficient balance for withdrawal',
   insufficientTransfer: 'Insufficient balance for transfer',
+  // the simulator's text: the venue's for a sub-account the signer does not own is undocumented
+  notSubAccount: 'Not a sub-account of the signer',
   // WS error channel (doc §1.3, §7.3)
   wsMessages: 'Cannot send more than 2000 messages per minute.',
   wsPendingPosts: 'too many pending post requests',
@@ -117,6 +119,7 @@ const KIND: { readonly [N in RefusalName]: RefusalKind } = {
   tooManyAgents: 'definitive-final',
   insufficientWithdrawable: 'definitive-retryable',
   insufficientTransfer: 'definitive-retryable',
+  notSubAccount: 'definitive-final',
   wsMessages: 'rate-limit',
   wsPendingPosts: 'rate-limit',
   wsChannels: 'rate-limit',

@@ -4,6 +4,9 @@ import { normalizeNumberString } from '../market/decimal.js';
 const Address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
 const Cloid = z.string().regex(/^0x[0-9a-fA-F]{32}$/);
 const Uint = z.number().int().nonnegative();
+const Amount = z.string().regex(/^\d+(?:\.\d+)?$/);
+// venue: a master moves its sub-account's USDC with "<amount> subaccount:0x…" ([NK] schema)
+const ClassAmount = z.string().regex(/^\d+(?:\.\d+)?(?:\s+subaccount:0x[0-9a-fA-F]{40})?$/);
 
 export const OrderType = z.union([
   z.object({ limit: z.object({ tif: z.enum(['Gtc', 'Ioc', 'Alo', 'FrontendMarket']) }) }),
@@ -64,6 +67,36 @@ const L1_ACTIONS = [
     ntli: z.number().int(),
   }),
   z.object({ type: z.literal('reserveRequestWeight'), weight: Uint, destination: Address.optional() }),
+  z.object({
+    type: z.literal('twapOrder'),
+    // venue: m = minutes, t = randomize. [NK] bounds m to 5..1440; the venue's answer outside them is
+    // unknown [UNCONFIRMED], so the simulator refuses it as a body of the wrong shape (422)
+    twap: z.object({
+      a: Uint,
+      b: z.boolean(),
+      s: Amount,
+      r: z.boolean(),
+      m: Uint.min(5).max(1440),
+      t: z.boolean(),
+    }),
+  }),
+  z.object({ type: z.literal('twapCancel'), a: Uint, t: Uint }),
+  // [NK]: 1 to 16 characters
+  z.object({ type: z.literal('createSubAccount'), name: z.string().min(1).max(16) }),
+  z.object({
+    type: z.literal('subAccountTransfer'),
+    subAccountUser: Address,
+    isDeposit: z.boolean(),
+    /** µUSDC */
+    usd: Uint,
+  }),
+  z.object({
+    type: z.literal('vaultTransfer'),
+    vaultAddress: Address,
+    isDeposit: z.boolean(),
+    /** µUSDC */
+    usd: Uint,
+  }),
 ] as const;
 
 /** Actions signed through the phantom agent (doc §4.1–4.2). */
@@ -81,7 +114,50 @@ export const ApproveAgent = z.object({
 });
 export type ApproveAgent = z.infer<typeof ApproveAgent>;
 
-export const ExchangeAction = z.discriminatedUnion('type', [...L1_ACTIONS, ApproveAgent]);
+const UserSignedBase = {
+  signatureChainId: z.string().regex(/^0x[0-9a-fA-F]+$/),
+  hyperliquidChain: z.string(),
+};
+
+/** venue: user-signed; `time` is the nonce and must equal the envelope nonce (doc §3.4) */
+export const UsdSend = z.object({
+  type: z.literal('usdSend'),
+  ...UserSignedBase,
+  destination: Address,
+  amount: Amount,
+  time: Uint,
+});
+export type UsdSend = z.infer<typeof UsdSend>;
+
+export const Withdraw3 = z.object({
+  type: z.literal('withdraw3'),
+  ...UserSignedBase,
+  destination: Address,
+  amount: Amount,
+  time: Uint,
+});
+export type Withdraw3 = z.infer<typeof Withdraw3>;
+
+/** venue: amount is "1" or "1 subaccount:0x…" (the master moves a sub-account's USDC) */
+export const UsdClassTransfer = z.object({
+  type: z.literal('usdClassTransfer'),
+  ...UserSignedBase,
+  amount: ClassAmount,
+  toPerp: z.boolean(),
+  nonce: Uint,
+});
+export type UsdClassTransfer = z.infer<typeof UsdClassTransfer>;
+
+/** Actions signed with EIP-712 HyperliquidSignTransaction, not through the phantom agent. */
+export type UserSignedAction = ApproveAgent | UsdSend | Withdraw3 | UsdClassTransfer;
+
+export const ExchangeAction = z.discriminatedUnion('type', [
+  ...L1_ACTIONS,
+  ApproveAgent,
+  UsdSend,
+  Withdraw3,
+  UsdClassTransfer,
+]);
 export type ExchangeAction = z.infer<typeof ExchangeAction>;
 
 export const Signature = z.object({
@@ -172,6 +248,36 @@ export function canonicalAction(a: L1Action): Record<string, unknown> {
       return { type: a.type };
     case 'updateIsolatedMargin':
       return { type: a.type, asset: a.asset, isBuy: a.isBuy, ntli: a.ntli };
+    case 'twapOrder':
+      return {
+        type: a.type,
+        twap: {
+          a: a.twap.a,
+          b: a.twap.b,
+          s: normalizeNumberString(a.twap.s),
+          r: a.twap.r,
+          m: a.twap.m,
+          t: a.twap.t,
+        },
+      };
+    case 'twapCancel':
+      return { type: a.type, a: a.a, t: a.t };
+    case 'createSubAccount':
+      return { type: a.type, name: a.name };
+    case 'subAccountTransfer':
+      return {
+        type: a.type,
+        subAccountUser: a.subAccountUser.toLowerCase(),
+        isDeposit: a.isDeposit,
+        usd: a.usd,
+      };
+    case 'vaultTransfer':
+      return {
+        type: a.type,
+        vaultAddress: a.vaultAddress.toLowerCase(),
+        isDeposit: a.isDeposit,
+        usd: a.usd,
+      };
     case 'reserveRequestWeight':
       // venue: destination is part of the hash only when set
       return {

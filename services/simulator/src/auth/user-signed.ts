@@ -1,5 +1,5 @@
 import { recoverAddress, Signature, TypedDataEncoder, zeroPadValue } from 'ethers';
-import type { ApproveAgent, Signature as Sig } from './actions.js';
+import type { Signature as Sig, UserSignedAction } from './actions.js';
 
 type Field = { readonly name: string; readonly type: string };
 
@@ -37,31 +37,66 @@ export function recoverUserSigned(
   }
 }
 
-export const APPROVE_AGENT_FIELDS: readonly Field[] = [
-  { name: 'agentAddress', type: 'address' },
-  { name: 'agentName', type: 'string' },
-  { name: 'nonce', type: 'uint64' },
-];
+const F = (name: string, type: string): Field => ({ name, type });
+
+/** venue: primaryType and fields after hyperliquidChain, per user-signed action (doc §3.4) */
+const SPECS: { readonly [T in UserSignedAction['type']]: { primaryType: string; fields: readonly Field[] } } =
+  {
+    approveAgent: {
+      primaryType: 'HyperliquidTransaction:ApproveAgent',
+      fields: [F('agentAddress', 'address'), F('agentName', 'string'), F('nonce', 'uint64')],
+    },
+    usdSend: {
+      primaryType: 'HyperliquidTransaction:UsdSend',
+      fields: [F('destination', 'string'), F('amount', 'string'), F('time', 'uint64')],
+    },
+    withdraw3: {
+      primaryType: 'HyperliquidTransaction:Withdraw',
+      fields: [F('destination', 'string'), F('amount', 'string'), F('time', 'uint64')],
+    },
+    usdClassTransfer: {
+      primaryType: 'HyperliquidTransaction:UsdClassTransfer',
+      fields: [F('amount', 'string'), F('toPerp', 'bool'), F('nonce', 'uint64')],
+    },
+  };
+
+/** The message as the server rebuilds it from its own parse (addresses lowercased). */
+function messageOf(a: UserSignedAction): Record<string, unknown> {
+  switch (a.type) {
+    case 'approveAgent':
+      // [PY] signs "" for an unnamed agent and drops the key from the JSON
+      return { agentAddress: a.agentAddress.toLowerCase(), agentName: a.agentName ?? '', nonce: a.nonce };
+    case 'usdSend':
+    case 'withdraw3':
+      return { destination: a.destination.toLowerCase(), amount: a.amount, time: a.time };
+    case 'usdClassTransfer':
+      return { amount: a.amount, toPerp: a.toPerp, nonce: a.nonce };
+    default: {
+      const never: never = a;
+      return never;
+    }
+  }
+}
+
+/** The action's own nonce field (`time` or `nonce`); it must equal the envelope nonce. */
+export function userSignedNonce(a: UserSignedAction): number {
+  return a.type === 'usdSend' || a.type === 'withdraw3' ? a.time : a.nonce;
+}
 
 /**
  * The server fills hyperliquidChain with its own network name, so a signature made for the other
  * network recovers a stranger.
  */
-export function recoverApproveAgentSigner(
-  a: ApproveAgent,
+export function recoverUserSignedSigner(
+  a: UserSignedAction,
   signature: Sig,
   isMainnet: boolean,
 ): string | undefined {
+  const spec = SPECS[a.type];
   return recoverUserSigned(
-    'HyperliquidTransaction:ApproveAgent',
-    APPROVE_AGENT_FIELDS,
-    {
-      hyperliquidChain: isMainnet ? 'Mainnet' : 'Testnet',
-      agentAddress: a.agentAddress.toLowerCase(),
-      // [PY] signs "" for an unnamed agent and drops the key from the JSON
-      agentName: a.agentName ?? '',
-      nonce: a.nonce,
-    },
+    spec.primaryType,
+    spec.fields,
+    { hyperliquidChain: isMainnet ? 'Mainnet' : 'Testnet', ...messageOf(a) },
     a.signatureChainId,
     signature,
   );

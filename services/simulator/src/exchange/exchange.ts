@@ -6,19 +6,45 @@ import {
   type ExchangeRequest,
   type L1Action,
   type OrderWire,
+  type UserSignedAction,
 } from '../auth/actions.js';
-import { recoverApproveAgentSigner } from '../auth/user-signed.js';
+import { recoverUserSignedSigner, userSignedNonce } from '../auth/user-signed.js';
 import { recoverL1Signer } from '../auth/verify.js';
 import { formatDecimal, parseDecimal } from '../market/decimal.js';
 import type { OrderStatusWire, PlaceOrder, PlaceStatusWire, Tif } from '../matching/types.js';
 import type { VenueState } from '../venue/state.js';
+import {
+  createSubAccount,
+  subAccountTransfer,
+  type TransferResponse,
+  usdClassTransfer,
+  usdSend,
+  vaultTransfer,
+  withdraw3,
+} from './transfers.js';
 
 /** venue: HTTP 200 bodies of /exchange */
 export type ExchangeResponse =
   | { status: 'ok'; response: { type: 'order'; data: { statuses: OrderStatusWire[] } } }
   | { status: 'ok'; response: { type: 'cancel'; data: { statuses: ('success' | { error: string })[] } } }
   | { status: 'ok'; response: { type: 'default' } }
+  | { status: 'ok'; response: { type: 'twapOrder'; data: { status: TwapStart } } }
+  | { status: 'ok'; response: { type: 'twapCancel'; data: { status: 'success' | { error: string } } } }
+  | TransferResponse
   | { status: 'err'; response: string };
+
+type TwapStart = { running: { twapId: number } } | { error: string };
+
+const USER_SIGNED: ReadonlySet<string> = new Set<UserSignedAction['type']>([
+  'approveAgent',
+  'usdSend',
+  'withdraw3',
+  'usdClassTransfer',
+]);
+
+export function isUserSigned(a: ExchangeAction): a is UserSignedAction {
+  return USER_SIGNED.has(a.type);
+}
 
 const err = (response: string): ExchangeResponse => ({ status: 'err', response });
 const DEFAULT: ExchangeResponse = { status: 'ok', response: { type: 'default' } };
@@ -45,6 +71,14 @@ export function batchSize(a: ExchangeAction): number {
     case 'approveAgent':
     case 'updateIsolatedMargin':
     case 'reserveRequestWeight':
+    case 'twapOrder':
+    case 'twapCancel':
+    case 'createSubAccount':
+    case 'subAccountTransfer':
+    case 'vaultTransfer':
+    case 'usdSend':
+    case 'withdraw3':
+    case 'usdClassTransfer':
       return 1;
     default: {
       const never: never = a;
@@ -74,14 +108,16 @@ export function authorize(s: VenueState, req: ExchangeRequest, now: number): Aut
   const a = req.action;
   let signer: string | undefined;
   let user: string;
-  if (a.type === 'approveAgent') {
-    signer = recoverApproveAgentSigner(a, req.signature, s.isMainnet);
+  if (isUserSigned(a)) {
+    signer = recoverUserSignedSigner(a, req.signature, s.isMainnet);
     if (!signer) return err(REFUSAL.unableToRecover);
     // venue: user-signed actions come from the master, and a wrong signature shows as an unfunded user
     if (!s.engine.hasAccount(signer)) return err(`${REFUSAL.mustDeposit} User: ${signer}`);
-    // venue: the action's nonce field must equal the envelope nonce
-    if (a.nonce !== req.nonce)
-      return err(`${REFUSAL.actionNonceMismatch}${a.nonce} does not match request nonce ${req.nonce}`);
+    // venue: the action's nonce field (time or nonce) must equal the envelope nonce
+    const own = userSignedNonce(a);
+    if (own !== req.nonce)
+      return err(`${REFUSAL.actionNonceMismatch}${own} does not match request nonce ${req.nonce}`);
+    // vaultAddress is not part of a user-signed hash: [PY] sends null, a sub-account rides in the action
     user = signer;
   } else {
     signer = recoverL1Signer(
@@ -98,7 +134,12 @@ export function authorize(s: VenueState, req: ExchangeRequest, now: number): Aut
     user = s.agents.get(signer) ?? signer;
     // venue: a wrong hash recovers a random address, reported as an unknown user
     if (!s.engine.hasAccount(user)) return err(`${REFUSAL.unknownWallet}${signer} does not exist.`);
-    if (req.vaultAddress) return err(`${REFUSAL.vaultNotRegistered}${req.vaultAddress.toLowerCase()}`);
+    if (req.vaultAddress) {
+      // venue: the master (or its agent) acts for its sub-account by naming it in vaultAddress
+      const vault = req.vaultAddress.toLowerCase();
+      if (s.subAccounts.get(vault)?.master !== user) return err(`${REFUSAL.vaultNotRegistered}${vault}`);
+      user = vault;
+    }
     if (req.expiresAfter != null && req.expiresAfter < now) return err(REFUSAL.expired);
   }
   // venue: nonces are tracked per signer (the agent, when an agent signs)
@@ -108,6 +149,29 @@ export function authorize(s: VenueState, req: ExchangeRequest, now: number): Aut
   const budgetErr = s.budget.use(user, batchSize(a), cumVlm, isCancelAction(a), now);
   if (budgetErr) return err(budgetErr);
   return { signer, user };
+}
+
+/** Carries out an authorized user-signed action. */
+export function executeUserSigned(
+  s: VenueState,
+  user: string,
+  a: UserSignedAction,
+  now: number,
+): ExchangeResponse {
+  switch (a.type) {
+    case 'approveAgent':
+      return approveAgent(s, user, a);
+    case 'usdSend':
+      return usdSend(s, user, a, now);
+    case 'withdraw3':
+      return withdraw3(s, user, a, now);
+    case 'usdClassTransfer':
+      return usdClassTransfer(s, user, a, now);
+    default: {
+      const never: never = a;
+      return never;
+    }
+  }
 }
 
 /**
@@ -232,6 +296,26 @@ export function execute(s: VenueState, user: string, a: L1Action, now: number): 
       if (m?.kind !== 'perp') return err(REFUSAL.invalidAsset);
       return DEFAULT;
     }
+    case 'twapOrder': {
+      const t = a.twap;
+      const status = s.twaps.start(
+        e,
+        { user, asset: t.a, isBuy: t.b, sz: t.s, reduceOnly: t.r, minutes: t.m, randomize: t.t },
+        now,
+      );
+      return { status: 'ok', response: { type: 'twapOrder', data: { status } } };
+    }
+    case 'twapCancel':
+      return {
+        status: 'ok',
+        response: { type: 'twapCancel', data: { status: s.twaps.cancel(e, user, a.a, a.t, now) } },
+      };
+    case 'createSubAccount':
+      return createSubAccount(s, user, a);
+    case 'subAccountTransfer':
+      return subAccountTransfer(s, user, a, now);
+    case 'vaultTransfer':
+      return vaultTransfer(s, user, a, now);
     case 'reserveRequestWeight': {
       // venue: 0.0005 USDC per request from the perp balance (doc §7.2)
       const cost = BigInt(a.weight) * RESERVE_COST_PER_REQUEST;

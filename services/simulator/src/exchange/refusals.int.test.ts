@@ -2,12 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { classifyRefusal, REFUSAL, type RefusalName } from '@hyperflow/hyperliquid';
-import { approveAgentAction, signUserSignedAction } from '@hyperflow/signing';
+import { approveAgentAction, signUserSignedAction, withdraw3Action } from '@hyperflow/signing';
 import { Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimulatorHandle, startSimulator } from '../simulator.js';
 import {
   bestBidAsk,
+  type ExchangeAnswer,
   errorsOf,
   limitOrder,
   orderAction,
@@ -202,6 +203,45 @@ describe('venue refusals: every per-order and per-cancel error ends in " asset=<
       }),
     );
     expectRefusal(errorsOf(fourth), 'tooManyAgents');
+  });
+
+  it('given transfers and TWAPs the account cannot make, when sent, then each answer carries the venue text', async () => {
+    expectRefusal(
+      errorsOf(
+        await c.userSigned(
+          withdraw3Action({
+            network: 'mainnet',
+            destination: USER,
+            amount: '200000',
+            time: c.nextNonce(),
+          }),
+        ),
+      ),
+      'insufficientWithdrawable',
+    );
+    expectRefusal(
+      errorsOf(
+        await c.act({
+          type: 'subAccountTransfer',
+          subAccountUser: stranger.address.toLowerCase(),
+          isDeposit: true,
+          usd: 1,
+        }),
+      ),
+      'notSubAccount',
+    );
+    // a TWAP's refusal sits in data.status, not in statuses
+    const twapError = (a: ExchangeAnswer) => {
+      const st = a.status === 'ok' ? (a.response.data?.status as { error?: string } | undefined) : undefined;
+      return st?.error === undefined ? [] : [st.error];
+    };
+    const small = await c.act({
+      type: 'twapOrder',
+      twap: { a: BTC, b: true, s: '0.001', r: false, m: 30, t: false },
+    });
+    expectRefusal(twapError(small), 'twapTooSmall');
+    expect(twapError(small)[0]).toBe('TWAP order value too small. Min is $300, which is $10 per minute.');
+    expectRefusal(twapError(await c.act({ type: 'twapCancel', a: BTC, t: 987_654 })), 'twapMissing');
   });
 
   it('given the address budget spent, when more actions come, then the budget text is sent', async () => {

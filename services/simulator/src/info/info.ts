@@ -57,6 +57,10 @@ export const InfoRequest = z.discriminatedUnion('type', [
     startTime: z.number().int().nullish(),
     endTime: z.number().int().nullish(),
   }),
+  z.object({ type: z.literal('twapHistory'), user: User }),
+  z.object({ type: z.literal('userTwapSliceFills'), user: User }),
+  z.object({ type: z.literal('subAccounts'), user: User }),
+  z.object({ type: z.literal('userVaultEquities'), user: User }),
   z.object({
     type: z.literal('userNonFundingLedgerUpdates'),
     user: User,
@@ -67,6 +71,11 @@ export const InfoRequest = z.discriminatedUnion('type', [
 export type InfoRequest = z.infer<typeof InfoRequest>;
 
 const px = (v: bigint) => formatDecimal(v, 1);
+
+/** The simulator's constant hourly funding rate (scaled), shown in every perp ctx and charged hourly. */
+export const FUNDING_RATE = 1_250n; // 0.0000125
+// venue: funding rows carry no transaction, their hash is all zeros [UNCONFIRMED, from recorded answers]
+const ZERO_HASH = `0x${'0'.repeat(64)}`;
 
 /** The perps of one dex ("" = the first perp dex), with their venue coin names; undefined if unknown. */
 export function dexPerps(s: VenueState, dex: string): PerpSpec[] | undefined {
@@ -152,7 +161,7 @@ export function perpCtx(s: VenueState, coin: string) {
   const bid = book?.bestBid();
   const ask = book?.bestAsk();
   return {
-    funding: '0.0000125',
+    funding: formatDecimal(FUNDING_RATE),
     openInterest: formatDecimal(e.openInterest(coin), 1),
     prevDayPx: start,
     dayNtlVlm: formatDecimal(vlm.ntl, 1),
@@ -284,17 +293,62 @@ export function ordersOn(s: VenueState, user: string, dex: string): Order[] {
     .reverse();
 }
 
-/** venue: spotClearinghouseState (also the `spotState` WS push) */
+/**
+ * venue: spotClearinghouseState (also the `spotState` WS push). Standard mode: only spot balances,
+ * perp USDC is never listed here; `hold` is what open spot orders lock.
+ */
 export function spotState(s: VenueState, user: string) {
   const spot = s.engine.account(user)?.spot ?? new Map<string, bigint>();
+  const holds = s.engine.spotHolds(user);
   const balances = [...spot].map(([coin, total]) => ({
     coin,
     token: s.universe.spotTokens.find((t) => t.name === coin)?.index ?? 0,
-    hold: '0.0',
+    hold: formatDecimal(holds.get(coin) ?? 0n, 1),
     total: formatDecimal(total, 1),
     entryNtl: '0.0',
   }));
   return { balances };
+}
+
+/** venue: userFunding rows, oldest first */
+export function userFunding(s: VenueState, user: string, start: number, end: number) {
+  return (s.fundings.get(user) ?? [])
+    .filter((f) => f.time >= start && f.time <= end)
+    .map(({ time, ...delta }) => ({ time, hash: ZERO_HASH, delta: { type: 'funding', ...delta } }));
+}
+
+/** venue: webData3 ([NK] WebData3Event): the user's state plus one entry per perp dex */
+export function webData3(s: VenueState, user: string, now: number) {
+  const agent = [...s.agents].find(([, master]) => master === user)?.[0] ?? null;
+  let cumLedger = 0n;
+  for (const u of s.ledgerUpdates.get(user) ?? []) {
+    const d = u.delta as Record<string, unknown>;
+    const v = typeof d.usdc === 'string' ? (parseDecimal(d.usdc) ?? 0n) : 0n;
+    if (d.type === 'deposit') cumLedger += v;
+    else if (d.type === 'withdraw') cumLedger -= v;
+    else if (d.type === 'internalTransfer' || d.type === 'subAccountTransfer')
+      cumLedger += d.destination === user ? v : -v;
+  }
+  const dexCount = 1 + (s.universe.dexes?.length ?? 0);
+  return {
+    userState: {
+      agentAddress: agent,
+      agentValidUntil: null,
+      cumLedger: formatDecimal(cumLedger, 1),
+      serverTime: now,
+      isVault: s.vaults.has(user),
+      user,
+      // standard account mode (doc §2.4): unified account and portfolio margin are not modelled
+      abstraction: 'disabled',
+    },
+    perpDexStates: Array.from({ length: dexCount }, () => ({ totalVaultEquity: vaultEquity(s, user) })),
+  };
+}
+
+function vaultEquity(s: VenueState, user: string): string {
+  let total = 0n;
+  for (const v of s.vaults.values()) total += v.equities.get(user) ?? 0n;
+  return formatDecimal(total, 1);
 }
 
 /** venue: activeAssetData for a perp; trade sizes from what the account could still commit */
@@ -373,8 +427,45 @@ export function answerInfo(s: VenueState, req: InfoRequest, now: number): InfoAn
     case 'perpDexs':
       return one(perpDexs(s));
     case 'userFunding':
-      // the simulator charges no funding: the history is empty (shape as the venue's)
-      return many([]);
+      // venue: at most 500 rows per answer
+      return many(userFunding(s, req.user, req.startTime ?? 0, req.endTime ?? now).slice(0, 500));
+    case 'twapHistory':
+      return many(s.twaps.historyOf(req.user));
+    case 'userTwapSliceFills':
+      // venue: the 2000 most recent, newest first
+      return many(
+        e
+          .userFills(req.user)
+          .filter((f) => f.twapId !== undefined)
+          .reverse()
+          .slice(0, 2000)
+          .map((fill) => ({ fill, twapId: fill.twapId })),
+      );
+    case 'subAccounts': {
+      // venue: null when the user has no sub-accounts
+      const subs = [...s.subAccounts].filter(([, x]) => x.master === req.user);
+      if (subs.length === 0) return one(null);
+      return one(
+        subs.map(([address, x]) => ({
+          name: x.name,
+          subAccountUser: address,
+          master: x.master,
+          clearinghouseState: clearinghouseState(s, address, now),
+          spotState: spotState(s, address),
+        })),
+      );
+    }
+    case 'userVaultEquities':
+      return many(
+        [...s.vaults]
+          .filter(([, v]) => (v.equities.get(req.user) ?? 0n) > 0n)
+          .map(([vaultAddress, v]) => ({
+            vaultAddress,
+            equity: formatDecimal(v.equities.get(req.user) ?? 0n, 1),
+            // no lock-up is modelled
+            lockedUntilTimestamp: now,
+          })),
+      );
     case 'userNonFundingLedgerUpdates': {
       const start = req.startTime ?? 0;
       const end = req.endTime ?? now;

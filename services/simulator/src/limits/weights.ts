@@ -14,6 +14,8 @@ const PER_20_ITEMS = new Set([
   'userFillsByTime',
   'userFunding',
   'userNonFundingLedgerUpdates',
+  'twapHistory',
+  'userTwapSliceFills',
 ]);
 
 export function infoBaseWeight(type: string): number {

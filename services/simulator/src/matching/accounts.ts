@@ -11,9 +11,12 @@ export interface Leverage {
   value: number;
 }
 
-/** One user's perp margin account and spot balances. */
+/**
+ * One user's accounts in the venue's standard mode: the perp margin account and the spot balances
+ * are separate; USDC moves between them only by usdClassTransfer (a deposit lands on perps).
+ */
 export interface Account {
-  /** perp USDC balance (realized), scaled */
+  /** perp USDC balance (realized), scaled; spot USDC is `spot.get('USDC')`, never counted twice */
   usdc: bigint;
   readonly positions: Map<string, Position>;
   readonly leverage: Map<string, Leverage>;
@@ -23,7 +26,7 @@ export interface Account {
 }
 
 export function newAccount(usdc: bigint): Account {
-  return { usdc, positions: new Map(), leverage: new Map(), cumVlm: 0n, spot: new Map([['USDC', usdc]]) };
+  return { usdc, positions: new Map(), leverage: new Map(), cumVlm: 0n, spot: new Map() };
 }
 
 export interface FillEffect {

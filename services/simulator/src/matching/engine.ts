@@ -19,6 +19,7 @@ import type {
   Side,
   Tif,
   WsFill,
+  WsFunding,
   WsTrade,
 } from './types.js';
 
@@ -85,6 +86,54 @@ export class Engine {
     const a = this.accounts.get(user);
     if (a) a.usdc += usdc;
     else this.accounts.set(user, newAccount(usdc));
+  }
+
+  /** Credits a spot balance (a token already on spot; standard mode keeps it apart from perp USDC). */
+  fundSpot(user: string, token: string, amount: bigint): void {
+    if (!this.accounts.has(user)) this.accounts.set(user, newAccount(0n));
+    const spot = this.accounts.get(user)?.spot;
+    spot?.set(token, (spot.get(token) ?? 0n) + amount);
+  }
+
+  /** Tells the account streams that a user's state changed outside an order. */
+  touch(user: string): void {
+    this.events.push({ type: 'accountChanged', user });
+  }
+
+  /**
+   * venue: funding is paid every hour on every open perp position: a long pays szi × mark × rate
+   * when the rate is positive, a short receives it. `rate` is scaled like every decimal.
+   */
+  applyFunding(now: number, rate: bigint): void {
+    for (const [user, acct] of this.accounts) {
+      if (!this.isUser(user)) continue;
+      for (const [coin, p] of acct.positions) {
+        if (this.markets.get(coin)?.kind !== 'perp') continue;
+        const pay = mul(mul(p.szi, this.markPx(coin)), rate);
+        acct.usdc -= pay;
+        const funding: WsFunding = {
+          time: now,
+          coin,
+          usdc: formatDecimal(-pay, 1),
+          szi: formatDecimal(p.szi, 1),
+          fundingRate: formatDecimal(rate),
+          nSamples: null,
+        };
+        this.events.push({ type: 'userFunded', user, funding });
+      }
+    }
+  }
+
+  /** venue: spot `hold` = what open spot orders lock (a buy its quote, a sell its base) */
+  spotHolds(user: string): Map<string, bigint> {
+    const held = new Map<string, bigint>();
+    for (const o of this.openOrders(user)) {
+      const m = this.markets.get(o.coin);
+      if (m?.kind !== 'spot') continue;
+      const token = o.side === 'B' ? m.quote : m.base;
+      held.set(token, (held.get(token) ?? 0n) + (o.side === 'B' ? mul(o.limitPx, o.sz) : o.sz));
+    }
+    return held;
   }
 
   hasAccount(user: string): boolean {
@@ -217,8 +266,9 @@ export class Engine {
       // a reduce-only order never flips the position: it is cut to the position size (triggers too)
       if (!req.trigger) sz = minBig(sz, abs(szi));
     } else {
-      // reduce-only orders may close dust below the minimum (venue rule undocumented either way)
-      const ntlErr = checkNotional(px, sz, m);
+      // reduce-only orders may close dust below the minimum (venue rule undocumented either way);
+      // a TWAP's suborders answer to the TWAP's own minimum
+      const ntlErr = req.twapId === undefined ? checkNotional(px, sz, m) : undefined;
       if (ntlErr) return { error: ntlErr };
       if (m.kind === 'perp' && !this.hasMarginFor(req.user, acct, m, px, sz, replacing)) {
         return { error: REFUSAL.margin };
@@ -265,6 +315,7 @@ export class Engine {
         : undefined,
       status: 'open',
       statusTimestamp: now,
+      twapId: req.twapId,
     };
     this.orders.set(o.oid, o);
     if (o.cloid) this.cloids.set(`${o.user}|${o.cloid}`, o.oid);
@@ -638,6 +689,7 @@ export class Engine {
       tid,
       feeToken: 'USDC',
       ...(o.cloid ? { cloid: o.cloid } : {}),
+      ...(o.twapId === undefined ? {} : { twapId: o.twapId }),
     };
     const list = this.fills.get(o.user) ?? [];
     list.push(fill);

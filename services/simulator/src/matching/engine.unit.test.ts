@@ -124,6 +124,8 @@ describe('Engine', () => {
 
   it('given spot balances, when a buy needs more USDC or a sell more base than held, then insufficient spot balance', () => {
     const e = given();
+    // standard mode: perp USDC does not pay for spot; spot USDC is its own balance
+    e.fundSpot(ALICE, 'USDC', 100_000n * SCALE);
     e.requote('PURR/USDC', [{ side: 'A', px: px('0.2'), sz: 1000n * SCALE }], T);
     expect(e.placeOrder(order({ asset: 10_000, px: '0.2', sz: '100' }), T)).toMatchObject({
       filled: { totalSz: '100.0' },

@@ -38,6 +38,8 @@ export interface Order {
   trigger: Trigger | undefined;
   status: OrderStatusName;
   statusTimestamp: number;
+  /** set on a TWAP's suborder */
+  readonly twapId?: number | undefined;
 }
 
 /** A new order as the exchange action asks for it (strings still unparsed: the rules own the errors). */
@@ -53,6 +55,8 @@ export interface PlaceOrder {
     | { readonly isMarket: boolean; readonly triggerPx: string; readonly tpsl: Tpsl }
     | undefined;
   readonly cloid?: string | undefined;
+  /** a TWAP suborder (venue: exempt from the per-order minimum; the TWAP has its own) */
+  readonly twapId?: number | undefined;
 }
 
 /** venue: what placing one order answers */
@@ -99,6 +103,8 @@ export interface WsFill {
   tid: number;
   feeToken: string;
   cloid?: string;
+  /** venue: set on the fills of a TWAP's suborders */
+  twapId?: number;
 }
 
 export interface BasicOrderWire {
@@ -123,7 +129,21 @@ export interface WsOrderUpdate {
 export type EngineEvent =
   | { readonly type: 'orderUpdated'; readonly user: string; readonly update: WsOrderUpdate }
   | { readonly type: 'userFilled'; readonly user: string; readonly fill: WsFill }
-  | { readonly type: 'tradePrinted'; readonly coin: string; readonly trade: WsTrade };
+  | { readonly type: 'tradePrinted'; readonly coin: string; readonly trade: WsTrade }
+  /** balances, TWAPs or sub-accounts changed outside an order (transfers, funding, TWAP state) */
+  | { readonly type: 'accountChanged'; readonly user: string }
+  | { readonly type: 'userFunded'; readonly user: string; readonly funding: WsFunding };
+
+/** venue: one funding payment (userFundings, userEvents `funding`, userFunding's delta) */
+export interface WsFunding {
+  time: number;
+  coin: string;
+  /** signed: negative = paid */
+  usdc: string;
+  szi: string;
+  fundingRate: string;
+  nSamples: number | null;
+}
 
 /** Everything accepted, so tests can count orders exactly. */
 export type LedgerEntry =

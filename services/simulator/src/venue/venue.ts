@@ -3,15 +3,16 @@ import { ExchangeRequest } from '../auth/actions.js';
 import { NonceStore } from '../auth/nonces.js';
 import type { Clock } from '../clock.js';
 import {
-  approveAgent,
   authorize,
   batchSize,
   type ExchangeResponse,
   execute,
+  executeUserSigned,
+  isUserSigned,
   toPlace,
 } from '../exchange/exchange.js';
 import { FaultState } from '../faults/faults.js';
-import { answerInfo, InfoRequest } from '../info/info.js';
+import { answerInfo, FUNDING_RATE, InfoRequest } from '../info/info.js';
 import { AddressBudget } from '../limits/address-budget.js';
 import { IpWeights } from '../limits/ip-weights.js';
 import { exchangeWeight, infoBaseWeight, infoExtraWeight } from '../limits/weights.js';
@@ -21,6 +22,7 @@ import type { MoveRequest, MoveResult } from '../market/move.js';
 import { marketsOf, type Universe } from '../market/universe.js';
 import { Engine } from '../matching/engine.js';
 import type { EngineEvent } from '../matching/types.js';
+import { Twaps } from '../twap/twaps.js';
 import { recordLedger } from './ledger.js';
 import type { VenueState } from './state.js';
 
@@ -32,6 +34,7 @@ export const PARSE_ERROR = 'Failed to parse the request body as JSON';
 export const CONTENT_TYPE_ERROR = 'Expected request with `Content-Type: application/json`';
 
 const BUILDER_SEED = 0x48495033; // "HIP3"
+const FUNDING_INTERVAL_MS = 3_600_000; // venue: funding is paid hourly
 
 export interface VenueOptions {
   readonly universe: Universe;
@@ -47,6 +50,10 @@ export interface VenueOptions {
   /** USDC volume needed before scheduleCancel is allowed (venue: 1,000,000) */
   readonly scheduleCancelMinVolume: number;
   readonly takerProbability?: number;
+  /** vault address → its name and leader (vaultTransfer targets) */
+  readonly vaults?: Readonly<Record<string, { readonly name: string; readonly leader: string }>>;
+  /** address → spot token → balance (decimal string); standard mode keeps it apart from perp USDC */
+  readonly spotBalances?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 /** A transport-neutral reply: HTTP status and JSON body. */
@@ -63,12 +70,17 @@ export class Venue {
   private readonly generators: readonly MarketGenerator[];
   private readonly weights: IpWeights;
   private readonly listeners: ((events: EngineEvent[]) => void)[] = [];
+  private lastFundingHour: number;
 
   constructor(private readonly opts: VenueOptions) {
     const markets = marketsOf(opts.universe);
     const engine = new Engine({ markets });
+    // venue: a deposit lands on the perp balance; spot starts empty unless configured
     for (const [addr, usdc] of Object.entries(opts.accounts))
       engine.fund(addr.toLowerCase(), parseDecimal(usdc) ?? 0n);
+    for (const [addr, tokens] of Object.entries(opts.spotBalances ?? {}))
+      for (const [token, amount] of Object.entries(tokens))
+        engine.fundSpot(addr.toLowerCase(), token, parseDecimal(amount) ?? 0n);
     this.state = {
       universe: opts.universe,
       engine,
@@ -80,6 +92,15 @@ export class Venue {
       isMainnet: opts.isMainnet,
       scheduleCancelMinVolume: BigInt(opts.scheduleCancelMinVolume) * SCALE,
       ledgerUpdates: new Map(),
+      fundings: new Map(),
+      subAccounts: new Map(),
+      vaults: new Map(
+        Object.entries(opts.vaults ?? {}).map(([addr, v]) => [
+          addr.toLowerCase(),
+          { name: v.name, leader: v.leader.toLowerCase(), equities: new Map() },
+        ]),
+      ),
+      twaps: new Twaps(),
     };
     // venue: a funded account's history starts with its deposit
     const start = opts.clock.now();
@@ -100,6 +121,7 @@ export class Venue {
         : []),
     ];
     this.weights = new IpWeights(opts.ipWeightPerMinute);
+    this.lastFundingHour = Math.floor(start / FUNDING_INTERVAL_MS);
   }
 
   get engine(): Engine {
@@ -118,6 +140,12 @@ export class Venue {
   tick(): void {
     const now = this.now();
     for (const g of this.generators) g.step(this.engine, now);
+    this.state.twaps.step(this.engine, now);
+    const hour = Math.floor(now / FUNDING_INTERVAL_MS);
+    if (hour > this.lastFundingHour) {
+      this.lastFundingHour = hour;
+      this.engine.applyFunding(hour * FUNDING_INTERVAL_MS, FUNDING_RATE);
+    }
     for (const [user, at] of this.state.scheduledCancels) {
       if (at > now) continue;
       this.state.scheduledCancels.delete(user);
@@ -137,6 +165,12 @@ export class Venue {
   private flush(): void {
     const events = this.engine.drainEvents();
     if (events.length === 0) return;
+    for (const ev of events) {
+      if (ev.type !== 'userFunded') continue;
+      const list = this.state.fundings.get(ev.user) ?? [];
+      list.push(ev.funding);
+      this.state.fundings.set(ev.user, list);
+    }
     for (const l of this.listeners) l(events);
   }
 
@@ -176,7 +210,7 @@ export class Venue {
         return { error: withAsset(this.faults.rejectReason, o.a) };
       });
       body = { status: 'ok', response: { type: 'order', data: { statuses } } };
-    } else if (action.type === 'approveAgent') body = approveAgent(this.state, auth.user, action);
+    } else if (isUserSigned(action)) body = executeUserSigned(this.state, auth.user, action, now);
     else body = execute(this.state, auth.user, action, now);
     this.flush();
     return { status: 200, body };

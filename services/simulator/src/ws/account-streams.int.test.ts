@@ -10,7 +10,12 @@ let sim: SimulatorHandle;
 let c: PlainClient;
 
 beforeAll(async () => {
-  sim = await startSimulator({ seed: 41, tickMs: 0, accounts: { [USER]: '100000' } });
+  sim = await startSimulator({
+    seed: 41,
+    tickMs: 0,
+    accounts: { [USER]: '100000' },
+    spotBalances: { [USER]: { USDC: '250' } },
+  });
   c = new PlainClient(sim.httpUrl, master);
 });
 afterAll(async () => {
@@ -88,7 +93,7 @@ describe('account streams pushed, not polled', () => {
     const spot = await subscribed({ type: 'spotState', user: USER });
     expect(data(await spot.channel('spotState'))).toEqual({
       user: USER,
-      spotState: { balances: [{ coin: 'USDC', token: 0, hold: '0.0', total: '100000.0', entryNtl: '0.0' }] },
+      spotState: { balances: [{ coin: 'USDC', token: 0, hold: '0.0', total: '250.0', entryNtl: '0.0' }] },
     });
     const xyz = await subscribed({ type: 'openOrders', user: USER, dex: 'xyz' });
     expect(data(await xyz.channel('openOrders'))).toEqual({ dex: 'xyz', user: USER, orders: [] });

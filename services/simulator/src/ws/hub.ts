@@ -13,9 +13,11 @@ import {
   perpCtx,
   spotCtx,
   spotState,
+  userFunding,
+  webData3,
 } from '../info/info.js';
 import { isCandleInterval } from '../market/candles.js';
-import type { EngineEvent, WsFill, WsOrderUpdate, WsTrade } from '../matching/types.js';
+import type { EngineEvent, WsFill, WsFunding, WsOrderUpdate, WsTrade } from '../matching/types.js';
 import type { RecordedFrame } from '../replay/recording.js';
 import type { Venue, VenueReply } from '../venue/venue.js';
 import { parseSubscription, type Subscription, subscriptionKey, trackedUser } from './subscriptions.js';
@@ -343,21 +345,45 @@ export class WsHub {
       case 'openOrders':
       case 'spotState':
       case 'activeAssetData':
+      case 'twapStates':
+      case 'webData3':
         this.pushAccount(c, s, now);
         return;
-      case 'twapStates':
-        // the simulator runs no TWAPs: the state list is empty
-        this.sendData(c, 'twapStates', undefined, { dex: s.dex ?? '', user: s.user, states: [] });
-        return;
       case 'userFundings':
-        // venue: snapshot first; the simulator charges no funding
-        this.sendData(c, 'userFundings', undefined, { isSnapshot: true, user: s.user, fundings: [] });
+        // venue: snapshot first (the userFunding rows, without hash and type)
+        this.sendData(c, 'userFundings', undefined, {
+          isSnapshot: true,
+          user: s.user,
+          fundings: userFunding(this.venue.state, s.user, 0, now).map((f) => {
+            const { type: _type, ...rest } = f.delta;
+            return { time: f.time, ...rest };
+          }),
+        });
         return;
       case 'userTwapSliceFills':
         this.sendData(c, 'userTwapSliceFills', undefined, {
           isSnapshot: true,
           user: s.user,
-          twapSliceFills: [],
+          twapSliceFills: e
+            .userFills(s.user)
+            .filter((f) => f.twapId !== undefined)
+            .reverse()
+            .slice(0, 2000)
+            .map((fill) => ({ fill, twapId: fill.twapId })),
+        });
+        return;
+      case 'userTwapHistory':
+        this.sendData(c, 'userTwapHistory', undefined, {
+          isSnapshot: true,
+          user: s.user,
+          history: this.venue.state.twaps.historyOf(s.user),
+        });
+        return;
+      case 'userNonFundingLedgerUpdates':
+        this.sendData(c, 'userNonFundingLedgerUpdates', undefined, {
+          isSnapshot: true,
+          user: s.user,
+          nonFundingLedgerUpdates: this.venue.state.ledgerUpdates.get(s.user) ?? [],
         });
         return;
       case 'orderUpdates':
@@ -371,11 +397,7 @@ export class WsHub {
   }
 
   /** Account state pushes (venue: sent on subscribe and whenever the account changes). */
-  private pushAccount(
-    c: Conn,
-    s: Extract<Subscription, { type: 'clearinghouseState' | 'openOrders' | 'spotState' | 'activeAssetData' }>,
-    now: number,
-  ): void {
+  private pushAccount(c: Conn, s: AccountSubscription, now: number): void {
     const v = this.venue.state;
     switch (s.type) {
       case 'clearinghouseState': {
@@ -395,6 +417,14 @@ export class WsHub {
         return;
       case 'activeAssetData':
         this.sendData(c, 'activeAssetData', s.coin, activeAssetData(v, s.user, s.coin, now));
+        return;
+      case 'twapStates': {
+        const dex = s.dex ?? '';
+        this.sendData(c, 'twapStates', undefined, { dex, user: s.user, states: v.twaps.states(s.user, dex) });
+        return;
+      }
+      case 'webData3':
+        this.sendData(c, 'webData3', undefined, webData3(v, s.user, now));
         return;
       default:
         assertNever(s);
@@ -441,6 +471,8 @@ export class WsHub {
     const trades = new Map<string, WsTrade[]>();
     const fills = new Map<string, WsFill[]>();
     const updates = new Map<string, WsOrderUpdate[]>();
+    const fundings = new Map<string, WsFunding[]>();
+    const changed = new Set<string>();
     const push = <T>(m: Map<string, T[]>, k: string, v: T) => {
       const list = m.get(k) ?? [];
       list.push(v);
@@ -456,6 +488,13 @@ export class WsHub {
           break;
         case 'orderUpdated':
           push(updates, ev.user, ev.update);
+          break;
+        case 'accountChanged':
+          changed.add(ev.user);
+          break;
+        case 'userFunded':
+          push(fundings, ev.user, ev.funding);
+          changed.add(ev.user);
           break;
         default:
           assertNever(ev);
@@ -478,15 +517,22 @@ export class WsHub {
           if (f) this.sendData(c, 'userFills', undefined, { user: s.user, fills: f });
         } else if (s.type === 'userEvents') {
           const f = fills.get(s.user);
-          // venue: userEvents arrive on channel "user"
+          // venue: userEvents arrive on channel "user", one event kind per message
           if (f) this.sendData(c, 'user', undefined, { fills: f });
-        } else if (
-          s.type === 'clearinghouseState' ||
-          s.type === 'openOrders' ||
-          s.type === 'spotState' ||
-          s.type === 'activeAssetData'
-        ) {
-          if (updates.has(s.user) || fills.has(s.user)) this.pushAccount(c, s, this.venue.now());
+          for (const funding of fundings.get(s.user) ?? []) this.sendData(c, 'user', undefined, { funding });
+        } else if (s.type === 'userFundings') {
+          const f = fundings.get(s.user);
+          if (f) this.sendData(c, 'userFundings', undefined, { user: s.user, fundings: f });
+        } else if (s.type === 'userTwapSliceFills') {
+          const f = fills.get(s.user)?.filter((x) => x.twapId !== undefined);
+          if (f && f.length > 0)
+            this.sendData(c, 'userTwapSliceFills', undefined, {
+              user: s.user,
+              twapSliceFills: f.map((fill) => ({ fill, twapId: fill.twapId })),
+            });
+        } else if (isAccountSubscription(s)) {
+          if (updates.has(s.user) || fills.has(s.user) || changed.has(s.user))
+            this.pushAccount(c, s, this.venue.now());
         }
       }
     }
@@ -514,11 +560,33 @@ function recordedMatches(s: Subscription, f: RecordedFrame): boolean {
     case 'activeAssetData':
     case 'userFundings':
     case 'userTwapSliceFills':
+    case 'userTwapHistory':
+    case 'userNonFundingLedgerUpdates':
+    case 'webData3':
     case 'notification':
       return false;
     default:
       return assertNever(s);
   }
+}
+
+/** Subscriptions that carry a whole account view, pushed again whenever the account changes. */
+type AccountSubscription = Extract<
+  Subscription,
+  { type: 'clearinghouseState' | 'openOrders' | 'spotState' | 'activeAssetData' | 'twapStates' | 'webData3' }
+>;
+
+const ACCOUNT_TYPES: ReadonlySet<string> = new Set<AccountSubscription['type']>([
+  'clearinghouseState',
+  'openOrders',
+  'spotState',
+  'activeAssetData',
+  'twapStates',
+  'webData3',
+]);
+
+function isAccountSubscription(s: Subscription): s is AccountSubscription {
+  return ACCOUNT_TYPES.has(s.type);
 }
 
 function statusText(r: VenueReply): string {

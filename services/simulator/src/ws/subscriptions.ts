@@ -18,6 +18,9 @@ export type Subscription =
   | { type: 'activeAssetData'; user: string; coin: string }
   | { type: 'userFundings'; user: string }
   | { type: 'userTwapSliceFills'; user: string }
+  | { type: 'userTwapHistory'; user: string }
+  | { type: 'userNonFundingLedgerUpdates'; user: string }
+  | { type: 'webData3'; user: string }
   | { type: 'notification'; user: string };
 
 export type SubscriptionParse =
@@ -119,6 +122,9 @@ export function parseSubscription(
     }
     case 'userFundings':
     case 'userTwapSliceFills':
+    case 'userTwapHistory':
+    case 'userNonFundingLedgerUpdates':
+    case 'webData3':
     case 'notification': {
       const t = r.type;
       return withUser((u) => ({ type: t, user: u }));

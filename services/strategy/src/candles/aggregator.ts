@@ -21,9 +21,11 @@ export interface Candle {
 }
 
 interface OpenCandle extends Candle {
-  /** exchange time of the trades that set the open and the close (out-of-order arrivals) */
+  /** exchange time and tid of the trades that set the open and the close (out-of-order arrivals) */
   readonly oTsMs: number;
+  readonly oTid: number;
   readonly cTsMs: number;
+  readonly cTid: number;
   /** `${exchTsMs}:${tid}` of every trade counted, to drop repeats */
   readonly keys: readonly string[];
 }
@@ -34,7 +36,8 @@ interface OpenCandle extends Candle {
  * Policy (late and out-of-order trades): the builder's clock is the newest exchange time it has
  * seen. A candle is final once the clock passes `closeTsMs + graceMs`; it is then emitted, once.
  * Until then out-of-order trades are merged by their exchange time (the open is the earliest
- * trade, the close the latest). A trade for a candle that is already final is dropped and counted
+ * trade, the close the latest); trades of the same millisecond (one venue block often prints
+ * several) are ordered by tid, so any arrival order of the same trades gives the same candle. A trade for a candle that is already final is dropped and counted
  * in `late` (a final candle is never revised). A trade seen before (same time and venue `tid`) is
  * dropped and counted in `duplicates`. Buckets with no trade produce no candle.
  */
@@ -86,7 +89,9 @@ export function candlesOnTrade(s: CandleBuilder, t: TradeEvent): CandleStep {
       n: 1,
       last: cause,
       oTsMs: ts,
+      oTid: t.tid,
       cTsMs: ts,
+      cTid: t.tid,
       keys: [key],
     };
     open = [...s.open, fresh].sort((a, b) => a.openTsMs - b.openTsMs);
@@ -94,15 +99,19 @@ export function candlesOnTrade(s: CandleBuilder, t: TradeEvent): CandleStep {
     const c = s.open[i] as OpenCandle;
     if (c.keys.includes(key)) return { state: { ...s, duplicates: s.duplicates + 1 }, closed: [] };
     const px = toUnits(t.px);
+    const opens = earlier(ts, t.tid, c.oTsMs, c.oTid);
+    const closes = earlier(c.cTsMs, c.cTid, ts, t.tid);
     const merged: OpenCandle = {
       ...c,
-      o: ts < c.oTsMs ? t.px : c.o,
-      oTsMs: Math.min(ts, c.oTsMs),
+      o: opens ? t.px : c.o,
+      oTsMs: opens ? ts : c.oTsMs,
+      oTid: opens ? t.tid : c.oTid,
       h: px > toUnits(c.h) ? t.px : c.h,
       l: px < toUnits(c.l) ? t.px : c.l,
-      c: ts >= c.cTsMs ? t.px : c.c,
-      last: ts >= c.cTsMs ? cause : c.last,
-      cTsMs: Math.max(ts, c.cTsMs),
+      c: closes ? t.px : c.c,
+      last: closes ? cause : c.last,
+      cTsMs: closes ? ts : c.cTsMs,
+      cTid: closes ? t.tid : c.cTid,
       volume: fromUnits(toUnits(c.volume) + toUnits(t.sz)),
       n: c.n + 1,
       keys: [...c.keys, key],
@@ -143,7 +152,12 @@ export function candlesReset(s: CandleBuilder, untilMs: number): CandleBuilder {
   };
 }
 
+/** Trade order: exchange time, then tid (a repeat was dropped before, so no two are equal). */
+function earlier(aTs: number, aTid: number, bTs: number, bTid: number): boolean {
+  return aTs < bTs || (aTs === bTs && aTid < bTid);
+}
+
 function toCandle(c: OpenCandle): Candle {
-  const { oTsMs: _o, cTsMs: _c, keys: _k, ...candle } = c;
+  const { oTsMs: _o, oTid: _ot, cTsMs: _c, cTid: _ct, keys: _k, ...candle } = c;
   return candle;
 }

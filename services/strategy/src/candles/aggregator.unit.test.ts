@@ -139,3 +139,82 @@ describe('candle aggregator', () => {
     expect(state.late).toBe(1);
   });
 });
+
+describe('out-of-order trades give the candles of the same trades in order', () => {
+  /** mulberry32: a reproducible shuffle */
+  function prng(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  const shuffle = <T>(xs: readonly T[], rand: () => number): T[] => {
+    const out = [...xs];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [out[i], out[j]] = [out[j] as T, out[i] as T];
+    }
+    return out;
+  };
+
+  /** Venue-like frames: one per block, several trades sharing the block time, tids a hash (unordered). */
+  function frames(seed: number): ReturnType<typeof trade>[][] {
+    const rand = prng(seed);
+    const out: ReturnType<typeof trade>[][] = [];
+    let ts = T0 + 500;
+    while (ts < T0 + 5 * MIN) {
+      const n = 1 + Math.floor(rand() * 4);
+      out.push(
+        Array.from({ length: n }, () =>
+          trade('BTC', ts, String(60_000 + Math.floor(rand() * 200)), {
+            sz: String(1 + Math.floor(rand() * 9)),
+            tid: Math.floor(rand() * 2 ** 50),
+          }),
+        ),
+      );
+      ts += 200 + Math.floor(rand() * 1_800);
+    }
+    return out;
+  }
+
+  function candles(arrivals: ReturnType<typeof trade>[], graceMs: number) {
+    const { state, closed } = run(candlesInit('BTC', '1m', graceMs), arrivals);
+    return [...closed, ...candlesAdvance(state, T0 + 10 * MIN).closed];
+  }
+
+  const byTimeThenTid = (a: ReturnType<typeof trade>, b: ReturnType<typeof trade>) =>
+    a.exchTsMs - b.exchTsMs || a.tid - b.tid;
+
+  for (const seed of [1, 2, 3, 4, 5]) {
+    const fs = frames(seed);
+    const inOrder = candles(fs.flat().sort(byTimeThenTid), 5_000);
+
+    it(`seed ${seed}: trades shuffled within each frame (same block time, tids unordered)`, () => {
+      const rand = prng(seed * 31);
+      expect(inOrder.length).toBeGreaterThanOrEqual(5);
+      expect(
+        candles(
+          fs.flatMap((f) => shuffle(f, rand)),
+          5_000,
+        ),
+      ).toEqual(inOrder);
+    });
+
+    it(`seed ${seed}: frames shuffled across a window shorter than the grace, and a reconnect snapshot replaying frames`, () => {
+      const rand = prng(seed * 97);
+      // frames swap places within windows of 3 frames (at most ~4 s apart, inside the 5 s grace)
+      const windows: ReturnType<typeof trade>[][][] = [];
+      for (let i = 0; i < fs.length; i += 3) windows.push(fs.slice(i, i + 3));
+      const shuffled = windows.flatMap((w) => shuffle(w, rand).map((f) => shuffle(f, rand)));
+      // a reconnect after frame 40: the venue's snapshot repeats the last 10 frames, out of order
+      const replay = shuffle(shuffled.slice(30, 40), rand).flat();
+      const arrivals = [...shuffled.slice(0, 40).flat(), ...replay, ...shuffled.slice(40).flat()];
+      const out = candles(arrivals, 5_000);
+      expect(out).toEqual(inOrder);
+    });
+  }
+});
