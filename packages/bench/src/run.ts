@@ -13,7 +13,7 @@ export interface RunOptions {
   readonly json: URL;
   /** BENCHMARKS.md, written by a full, unfiltered run only */
   readonly markdown?: URL;
-  /** a suite still running after this long is abandoned and counted as failed; default BENCH_SUITE_TIMEOUT_MS or 15 min */
+  /** a suite still running after this long is abandoned and counted as failed; default BENCH_SUITE_TIMEOUT_MS or 8 min */
   readonly suiteTimeoutMs?: number;
   readonly log?: (line: string) => void;
 }
@@ -35,7 +35,7 @@ export async function runBench(all: readonly Suite[], o: RunOptions): Promise<Re
   const size = benchSize();
   const suites = selectSuites(all, process.env.BENCH_ONLY);
   const partial = suites.length < all.length;
-  const timeoutMs = o.suiteTimeoutMs ?? Number(process.env.BENCH_SUITE_TIMEOUT_MS ?? 15 * 60_000);
+  const timeoutMs = o.suiteTimeoutMs ?? Number(process.env.BENCH_SUITE_TIMEOUT_MS ?? 8 * 60_000);
   const results: Result[] = [];
   const failures: SuiteFailure[] = [];
   for (const suite of suites) {
