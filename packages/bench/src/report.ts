@@ -1,6 +1,6 @@
 // The one report writer: bench results JSON and BENCHMARKS.md (a pass/fail table of every target,
 // then every figure, then the detail tables).
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import type { Detail, Result } from './result.js';
 import type { BenchSize } from './size.js';
@@ -36,7 +36,9 @@ export function machine(now: Date): Machine {
   };
 }
 
+/** Writes the report as JSON, making its folder first (a workspace's first run has no results/). */
 export function writeJson(report: Report, url: URL): void {
+  mkdirSync(new URL('./', url), { recursive: true });
   writeFileSync(url, `${JSON.stringify(report, null, 2)}\n`);
 }
 

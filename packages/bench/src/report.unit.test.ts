@@ -1,5 +1,9 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { markdown, type Report } from './report.js';
+import { markdown, type Report, writeJson } from './report.js';
 import { cost, type Result, throughput } from './result.js';
 
 const result: Result = {
@@ -105,5 +109,19 @@ describe('result builders', () => {
       false,
     );
     expect(throughput({ ...f, value: 1, baselineValue: 0 }, { minRatio: 1 }).ratio).toBe(0);
+  });
+});
+
+describe('the JSON report', () => {
+  it('is written into a results folder that does not exist yet, and keeps every field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+    try {
+      const url = pathToFileURL(join(dir, 'bench', 'results', 'latest.json'));
+      const r = report([result], [{ suite: 'x', error: 'boom' }]);
+      writeJson(r, url);
+      expect(JSON.parse(readFileSync(url, 'utf8'))).toEqual(r);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
