@@ -1,31 +1,9 @@
-import { writeFileSync } from 'node:fs';
+// The one report writer: bench results JSON and BENCHMARKS.md (a pass/fail table of every target,
+// then every figure, then the detail tables).
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-
-/** One measured figure, compared against a baseline measured in the same run. */
-export interface Result {
-  readonly suite: string;
-  readonly name: string;
-  readonly value: number;
-  readonly unit: string;
-  /** what the ratio is against, e.g. "ethers signTypedData" */
-  readonly baseline: string;
-  readonly baselineValue: number;
-  /** value ÷ baseline for throughputs, baseline ÷ value for costs: > 1 is always "better than baseline" */
-  readonly ratio: number;
-  /** the issue's target, in words, and whether this run meets it */
-  readonly target: string;
-  readonly meetsTarget: boolean;
-  /** extra table printed under the main one (e.g. percentiles and the per-hop split) */
-  readonly detail?: Detail;
-}
-
-/** A table of its own in BENCHMARKS.md (and kept in the JSON): title, a note, rows of cells. */
-export interface Detail {
-  readonly title: string;
-  readonly note?: string;
-  readonly header: readonly string[];
-  readonly rows: readonly (readonly string[])[];
-}
+import type { Detail, Result } from './result.js';
+import type { BenchSize } from './size.js';
 
 export interface Machine {
   readonly node: string;
@@ -35,50 +13,91 @@ export interface Machine {
   readonly date: string;
 }
 
+/** A suite that threw or timed out: its targets count as not met. */
+export interface SuiteFailure {
+  readonly suite: string;
+  readonly error: string;
+}
+
+export interface Report {
+  readonly machine: Machine;
+  readonly size: BenchSize;
+  readonly results: readonly Result[];
+  readonly failures: readonly SuiteFailure[];
+}
+
 export function machine(now: Date): Machine {
-  const cpu = cpus()[0]?.model ?? 'unknown';
   return {
     node: process.version,
-    cpu,
+    cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
     memGiB: Math.round(totalmem() / 2 ** 30),
     date: now.toISOString(),
   };
 }
 
-export function writeReports(results: readonly Result[], m: Machine, jsonUrl: URL, mdUrl: URL): void {
-  writeFileSync(jsonUrl, `${JSON.stringify({ machine: m, results }, null, 2)}\n`);
-  const rows = results.map(
-    (r) =>
-      `| ${r.suite} | ${r.name} | ${fmt(r.value)} ${r.unit} | ${r.baseline}: ${fmt(r.baselineValue)} ${r.unit} | ${r.ratio.toFixed(2)}× | ${r.target} | ${r.meetsTarget ? 'yes' : '**no**'} |`,
-  );
-  const md = [
+/** Writes the report as JSON, making its folder first (a workspace's first run has no results/). */
+export function writeJson(report: Report, url: URL): void {
+  mkdirSync(new URL('./', url), { recursive: true });
+  writeFileSync(url, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+export function writeMarkdown(report: Report, url: URL): void {
+  writeFileSync(url, markdown(report));
+}
+
+export function markdown(r: Report): string {
+  const m = r.machine;
+  const targets = r.results.filter((x) => x.issue !== undefined);
+  const issues = [...new Set(targets.map((x) => x.issue as number))].sort((a, b) => a - b);
+  const met = targets.filter((x) => x.meetsTarget).length;
+  return [
     '# Benchmarks',
     '',
     'Written by `npm run bench` (never by hand). Every figure is compared with a baseline measured in the',
-    'same run on the same machine, because these machines are shared and noisy: read the ratios, not the',
-    'absolute numbers. Ratio > 1 means better than the baseline. Raw results: `bench/results/latest.json`.',
+    'same run on the same machine: read the ratios as much as the absolute numbers. Ratio > 1 means better',
+    'than the baseline. Raw results: `bench/results/latest.json`.',
     '',
-    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB, Node ${m.node}. Date: ${m.date}.`,
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB, Node ${m.node}. Date: ${m.date}. Size: ${r.size}.`,
+    '',
+    ...(targets.length === 0 && r.failures.length === 0
+      ? []
+      : [
+          `## Targets (issue ${issues.join(', ') || '—'}): ${met} of ${targets.length} met${r.failures.length > 0 ? `, ${r.failures.length} suite(s) failed` : ''}`,
+          '',
+          '| figure | value | baseline (same run) | ratio | target | result |',
+          '|---|---|---|---|---|---|',
+          ...targets.map(
+            (x) =>
+              `| ${cell(x.name)} | ${fmt(x.value)} ${x.unit} | ${cell(x.baseline)}: ${fmt(x.baselineValue)} ${x.unit} | ${x.ratio.toFixed(2)}× | ${cell(x.target)} | ${x.meetsTarget ? 'pass' : '**FAIL**'} |`,
+          ),
+          ...r.failures.map(
+            (f) => `| suite ${cell(f.suite)} did not finish: ${cell(f.error)} | — | — | — | — | **FAIL** |`,
+          ),
+          '',
+        ]),
+    '## All figures',
     '',
     '| suite | figure | value | baseline (same run) | ratio | target | meets |',
     '|---|---|---|---|---|---|---|',
-    ...rows,
+    ...r.results.map(
+      (x) =>
+        `| ${cell(x.suite)} | ${cell(x.name)} | ${fmt(x.value)} ${x.unit} | ${cell(x.baseline)}: ${fmt(x.baselineValue)} ${x.unit} | ${x.ratio.toFixed(2)}× | ${cell(x.target)} | ${x.meetsTarget ? 'yes' : '**no**'} |`,
+    ),
     '',
-    ...results.flatMap((r) => (r.detail === undefined ? [] : detailLines(r.detail))),
-    'Per-service suites run by the same `npm run bench` (turbo) write their own results beside them:',
-    '`services/ingestor/bench/results/latest.json` (raw frames → JetStream vs the JSON.parse + raw publish floor,',
-    'memory per 100 subscriptions), `services/strategy/bench/results/latest.json` (events/s vs a no-op host,',
-    'tick → signal over NATS vs a plain publish → subscribe) and `services/execution/bench/results/latest.json`',
-    '(signal → order sent vs one JetStream hop). The stack, memory and recovery suites above run each service as its',
-    'own process from its built entry (`npm run build` first; `npm run bench` does it through turbo).',
-    '',
+    ...r.results.flatMap((x) => (x.detail === undefined ? [] : detailLines(x.detail))),
   ].join('\n');
-  writeFileSync(mdUrl, md);
 }
 
+/** One line per result for the console. */
+export function consoleLine(x: Result): string {
+  return `  ${x.name}: ${fmt(x.value)} ${x.unit} vs ${x.baseline} ${fmt(x.baselineValue)} → ${x.ratio.toFixed(2)}× (target ${x.target}: ${x.meetsTarget ? 'pass' : 'FAIL'})`;
+}
+
+const cell = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
+
 function detailLines(d: Detail): string[] {
-  const cells = (cs: readonly string[]) => `| ${cs.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`;
+  const cells = (cs: readonly string[]) => `| ${cs.map(cell).join(' | ')} |`;
   return [
     `## ${d.title}`,
     '',
@@ -90,9 +109,10 @@ function detailLines(d: Detail): string[] {
   ];
 }
 
-function fmt(v: number): string {
-  if (v >= 1000) return Math.round(v).toLocaleString('en-US');
-  if (v >= 10) return v.toFixed(1);
+export function fmt(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (Math.abs(v) >= 1000) return Math.round(v).toLocaleString('en-US');
+  if (Math.abs(v) >= 10) return v.toFixed(1);
   return v.toFixed(3);
 }
 

@@ -1,8 +1,7 @@
 // Ingest throughput and memory, each against a baseline measured in the same run (ratios, not
-// absolute times). Run: npm run bench -w @hyperflow/ingestor
-// Writes services/ingestor/bench/results/latest.json. A benchmark never fails CI.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+// absolute times). Run alone: npm run bench -w @hyperflow/ingestor (BENCH_SIZE=small for a quick
+// check); `npm run bench` runs it with every other suite.
+import { type Result, runBench, type Suite, sized } from '@hyperflow/bench';
 import { createFastPublisher, provision } from '@hyperflow/bus';
 import { subjects, TradeEvent } from '@hyperflow/contracts';
 import { startNats } from '@hyperflow/testkit';
@@ -14,20 +13,7 @@ import { silentLogger } from '../src/ports.js';
 import { MIXED_PROPORTIONS, type Traffic, trafficFrames } from '../src/test-support/bench-frames.js';
 import { FakeVenue } from '../src/test-support/fake-venue.js';
 
-/** Same shape as packages/bench's Result, so the lead can add this suite there. */
-export interface Result {
-  readonly suite: string;
-  readonly name: string;
-  readonly value: number;
-  readonly unit: string;
-  readonly baseline: string;
-  readonly baselineValue: number;
-  readonly ratio: number;
-  readonly target: string;
-  readonly meetsTarget: boolean;
-}
-
-const N = 20_000;
+const N = sized(20_000, 2_000);
 
 /** Raw venue trade frames as they come off the socket: one trade per frame. */
 function rawFrames(n: number, coin: string): string[] {
@@ -159,13 +145,14 @@ export async function ingestThroughput(
       baseline: 'floor: JSON.parse + raw core publish of the same bytes',
       baselineValue: floorPerSec,
       ratio: ingestPerSec / floorPerSec,
-      target: '≥ 0.7× floor (issue 6)',
+      target: '≥ 0.7× floor',
       meetsTarget: ingestPerSec / floorPerSec >= 0.7,
+      issue: 16,
     });
     // every frame carries one event with its own venue-derived id: the stream must hold each once
     results.push({
       suite: 'ingestor',
-      name: `events lost, ${label} (published minus stored once, after the flush)`,
+      name: `events lost, ${label} (published minus stored once, after the flush; ratio = loss rate)`,
       value: N - stored,
       unit: 'events',
       baseline: `events published (${N} frames, one event each)`,
@@ -173,27 +160,13 @@ export async function ingestThroughput(
       ratio: (N - stored) / N,
       target: 'loss rate 0, no event stored twice',
       meetsTarget: stored === N,
+      issue: 16,
     });
   }
   return results;
 }
 
-/** The throughput figures alone, on a nats-server and loopback venue of their own (packages/bench). */
-export async function ingestThroughputSuite(): Promise<Result[]> {
-  const nats = await startNats();
-  const nc = await connect({ servers: nats.url });
-  const venue = await FakeVenue.start();
-  try {
-    await provision(nc, { limits: { streams: { MARKET: { maxAgeMs: 600_000, maxBytes: 1024 * 2 ** 20 } } } });
-    return await ingestThroughput(nc, nats.url, venue);
-  } finally {
-    await venue.close();
-    await nc.close();
-    await nats.stop();
-  }
-}
-
-export async function ingestorSuite(): Promise<Result[]> {
+async function ingest(): Promise<Result[]> {
   const nats = await startNats();
   const nc = await connect({ servers: nats.url });
   const venue = await FakeVenue.start();
@@ -295,22 +268,8 @@ export async function ingestorSuite(): Promise<Result[]> {
   return results;
 }
 
+export const ingestSuite: Suite = { name: 'ingest', run: ingest };
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const results = await ingestorSuite();
-  for (const r of results) {
-    process.stdout.write(
-      `${r.name}: ${r.value.toFixed(1)} ${r.unit} vs ${r.baseline} ${r.baselineValue.toFixed(1)} → ${r.ratio.toFixed(3)}×\n`,
-    );
-  }
-  const dir = new URL('./results/', import.meta.url);
-  mkdirSync(dir, { recursive: true });
-  const machine = {
-    node: process.version,
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cores: cpus().length,
-    memGiB: Math.round(totalmem() / 2 ** 30),
-    date: new Date().toISOString(),
-    gcExposed: typeof (globalThis as { gc?: unknown }).gc === 'function',
-  };
-  writeFileSync(new URL('latest.json', dir), `${JSON.stringify({ machine, results }, null, 2)}\n`);
+  await runBench([ingestSuite], { json: new URL('./results/latest.json', import.meta.url) });
 }

@@ -5,16 +5,12 @@
 // Every child is tracked and killed by `killAll` (the suites call it in `finally`), and by an exit
 // hook as a last resort.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { inboxPrefixFor, serverPasswordEnv } from '@hyperflow/bus';
-import { type NatsHandle, startNatsBinary } from '@hyperflow/testkit';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { parseVmRss } from '../stats.js';
+import { parseVmRss } from './stats.js';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const FROM_SOURCE = process.env.BENCH_FROM_SOURCE === '1';
 const LOG_TAIL_CHARS = 256 * 1024;
 
@@ -23,36 +19,6 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export const nowMs = () => performance.timeOrigin + performance.now();
 
 export type ServiceName = 'simulator' | 'ingestor' | 'strategy' | 'execution';
-export const NATS_USERS = ['provisioner', 'ingestor', 'strategy', 'execution', 'operator'] as const;
-export type NatsUser = (typeof NATS_USERS)[number];
-
-export interface StackNats {
-  readonly url: string;
-  readonly passwords: Readonly<Record<NatsUser, string>>;
-  /** environment of a service connecting as `user` */
-  env(user: NatsUser): Record<string, string>;
-  connect(user: NatsUser, name: string): Promise<NatsConnection>;
-  stop(): Promise<void>;
-}
-
-/** nats-server with the repository's config: JetStream and one user per service, passwords made for this run. */
-export async function startStackNats(): Promise<StackNats> {
-  const passwords = Object.fromEntries(
-    NATS_USERS.map((u) => [u, `p${randomBytes(18).toString('hex')}`]),
-  ) as Record<NatsUser, string>;
-  const env: Record<string, string> = {};
-  // the server gets bcrypt hashes only (infra/nats/nats.conf)
-  Object.assign(env, serverPasswordEnv(passwords, 10));
-  const handle: NatsHandle = await startNatsBinary({ configFile: `${REPO_ROOT}infra/nats/nats.conf`, env });
-  return {
-    url: handle.url,
-    passwords,
-    env: (user) => ({ NATS_URL: handle.url, NATS_USER: user, NATS_PASS: passwords[user] }),
-    connect: (user, name) =>
-      connect({ servers: handle.url, user, pass: passwords[user], name, inboxPrefix: inboxPrefixFor(user) }),
-    stop: () => handle.stop(),
-  };
-}
 
 export interface Proc {
   readonly name: string;
@@ -151,26 +117,19 @@ function startFlags(service: ServiceName): string[] {
   return words[0] === 'node' ? words.slice(1, -1).filter((w) => w.startsWith('--')) : [];
 }
 
-/**
- * The baseline process: a bare Node.js that only connects to NATS (same client library, same
- * server, a service user) and idles. Its RSS is what any service pays before its own code.
- */
-export async function spawnBareNatsClient(nats: StackNats, user: NatsUser): Promise<Proc> {
-  const code = [
-    "import { connect } from '@nats-io/transport-node';",
-    'const nc = await connect({ servers: process.env.NATS_URL, user: process.env.NATS_USER, pass: process.env.NATS_PASS, name: "bench-bare" });',
-    "process.stdout.write('connected\\n');",
-    'setInterval(() => {}, 1 << 30);',
-    "process.once('SIGTERM', () => void nc.close().then(() => process.exit(0)));",
-  ].join('\n');
-  const child = spawn(process.execPath, ['--input-type=module', '-e', code], {
-    cwd: fileURLToPath(new URL('../../', import.meta.url)),
-    env: { ...process.env, ...nats.env(user) },
+/** Starts any child process under the same tracking as the services (killed by `killAll`). */
+export function spawnTracked(
+  label: string,
+  command: string,
+  args: readonly string[],
+  opts: { readonly cwd?: string; readonly env?: Readonly<Record<string, string | undefined>> } = {},
+): Proc {
+  const child = spawn(command, [...args], {
+    cwd: opts.cwd ?? REPO_ROOT,
+    env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const proc = track('bare node + NATS', child);
-  await waitUntil(() => proc.log().includes('connected'), 15_000, proc, 'bare NATS client connected');
-  return proc;
+  return track(label, child);
 }
 
 /** Kills every process started here that is still running (SIGKILL: nothing to clean up in a bench). */

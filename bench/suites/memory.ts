@@ -1,28 +1,31 @@
-import { provision, provisionDurables } from '@hyperflow/bus';
-import { Wallet } from 'ethers';
-import type { Detail, Result } from '../report.js';
 import {
+  type Detail,
   freePort,
   httpGet,
   httpOk,
   killAll,
   type Proc,
+  promValue,
+  type Result,
+  type Suite,
   sampleRss,
+  sized,
   sleep,
-  spawnBareNatsClient,
   spawnService,
-  startStackNats,
+  summarize,
   waitUntil,
-} from '../stack/processes.js';
-import { promValue, summarize } from '../stats.js';
+} from '@hyperflow/bench';
+import { provision, provisionDurables } from '@hyperflow/bus';
+import { Wallet } from 'ethers';
+import { spawnBareNatsClient, startStackNats } from '../pipeline/stack-nats.js';
 
 /** ingestor venue subscriptions measured (the issue: 100 and 1000) */
-const SIZES = [100, 1000] as const;
+const SIZES = sized([100, 1000], [100]);
 /** every coin gets these five channels: subscriptions = coins × 5 */
 const CHANNELS = ['trades', 'l2Book', 'bbo', 'candle', 'activeAssetCtx'] as const;
 /** after every subscription is live: let the heaps and the JIT settle before sampling */
-const WARMUP_MS = Number(process.env.BENCH_MEMORY_WARMUP_MS ?? 8_000);
-const SAMPLES = 10;
+const WARMUP_MS = Number(process.env.BENCH_MEMORY_WARMUP_MS ?? sized(8_000, 1_000));
+const SAMPLES = sized(10, 3);
 const SAMPLE_EVERY_MS = 500;
 /** the issue's target: each service under 150 MB RSS (MB = 10^6 bytes, the stricter reading) */
 const TARGET_MB = 150;
@@ -57,7 +60,7 @@ interface Measured {
  * subscription live, a warm-up, then 10 VmRSS samples 0.5 s apart; max and median reported. The
  * baseline in the same run is a bare Node.js process that only connects to the same NATS server.
  */
-export async function memorySuite(): Promise<Result[]> {
+async function memory(): Promise<Result[]> {
   const measured: Measured[] = [];
   for (const size of SIZES) measured.push(await measure(size));
 
@@ -76,6 +79,7 @@ export async function memorySuite(): Promise<Result[]> {
         ratio: base / r.max,
         target: `each service under ${TARGET_MB} MB RSS`,
         meetsTarget: r.max < TARGET_MB * MB,
+        issue: 16,
       });
     }
   }
@@ -217,3 +221,5 @@ async function measure(size: number): Promise<Measured> {
     await nats.stop();
   }
 }
+
+export const memorySuite: Suite = { name: 'memory', run: memory };

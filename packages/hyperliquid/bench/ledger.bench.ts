@@ -1,11 +1,11 @@
-import { ipWeightBudget, KvLeaseSource, LeasedBudget, type RateBudget } from '@hyperflow/hyperliquid';
+import { type Result, runBench, type Suite, sized, timeUs } from '@hyperflow/bench';
 import { startNats } from '@hyperflow/testkit';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
-import { type Result, timeUs } from '../report.js';
+import { ipWeightBudget, KvLeaseSource, LeasedBudget, type RateBudget } from '../src/index.js';
 
-const N = 50_000;
+const N = sized(50_000, 5_000);
 /** never the bottleneck: this measures the cost of asking, not throttling */
 const LIMIT = 1_000_000_000;
 
@@ -16,7 +16,7 @@ const noop: Pick<RateBudget, 'acquire'> = { acquire: async () => ({ granted: tru
  * Hot-path cost of one budget acquire: the in-process ledger and the ledger shared through a real
  * NATS KV bucket (leased in chunks), against a no-op budget, in the same run.
  */
-export async function ledgerSuite(): Promise<Result[]> {
+async function ledger(): Promise<Result[]> {
   const nats = await startNats();
   const nc = await connect({ servers: nats.url });
   try {
@@ -54,4 +54,10 @@ export async function ledgerSuite(): Promise<Result[]> {
     await nc.close();
     await nats.stop();
   }
+}
+
+export const ledgerSuite: Suite = { name: 'ledger', run: ledger };
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await runBench([ledgerSuite], { json: new URL('./results/latest.json', import.meta.url) });
 }

@@ -1,23 +1,27 @@
-import { provision, provisionDurables } from '@hyperflow/bus';
-import { type SignalEmitted, subjects } from '@hyperflow/contracts';
-import { jetstream } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { Wallet } from 'ethers';
-import type { Detail, Result } from '../report.js';
 import {
+  type Detail,
   freePort,
   httpOk,
   killAll,
   nowMs,
   type Proc,
+  type Result,
+  type Suite,
+  type Summary,
+  sized,
   sleep,
   spawnService,
-  startStackNats,
+  summarize,
   waitUntil,
-} from '../stack/processes.js';
-import { type Summary, summarize } from '../stats.js';
+} from '@hyperflow/bench';
+import { provision, provisionDurables } from '@hyperflow/bus';
+import { type SignalEmitted, subjects } from '@hyperflow/contracts';
+import { jetstream } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { Wallet } from 'ethers';
+import { startStackNats } from '../pipeline/stack-nats.js';
 
-const REPS = Number(process.env.BENCH_RECOVERY_REPS ?? 5);
+const REPS = Number(process.env.BENCH_RECOVERY_REPS ?? sized(5, 1));
 /** the issue's target */
 const TARGET_MS = 2_000;
 /**
@@ -47,7 +51,7 @@ const SETTLE_MS = Number(process.env.BENCH_RECOVERY_SETTLE_MS ?? 2_000);
  * Baselines in the same run: with nothing broken, the time from a random instant to the next tick
  * on NATS and to the next order submitted (the cadence the recovery is compared with).
  */
-export async function recoverySuite(): Promise<Result[]> {
+async function recovery(): Promise<Result[]> {
   const nats = await startStackNats();
   const subj = subjects('sim');
   const conns: NatsConnection[] = [];
@@ -403,3 +407,5 @@ async function simMid(httpUrl: string): Promise<number> {
   if (!Number.isFinite(mid) || mid <= 0) throw new Error(`recovery bench: no ${COIN} mid on the simulator`);
   return mid;
 }
+
+export const recoverySuite: Suite = { name: 'recovery', run: recovery };

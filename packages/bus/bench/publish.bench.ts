@@ -1,16 +1,16 @@
-import { createFastPublisher, provision } from '@hyperflow/bus';
+import { type Result, type Suite, sized } from '@hyperflow/bench';
 import { subjects, TradeEvent } from '@hyperflow/contracts';
 import { startNats } from '@hyperflow/testkit';
 import { connect } from '@nats-io/transport-node';
-import type { Result } from '../report.js';
+import { createFastPublisher, provision } from '../src/index.js';
 
-const N = 20_000;
+const N = sized(20_000, 2_000);
 
 /**
  * Market-data publishing: the bus's validated, pipelined JetStream path against the floor of
  * JSON.parse plus a raw core publish of the same bytes, on the same nats-server.
  */
-export async function publishSuite(): Promise<Result[]> {
+async function publish(): Promise<Result[]> {
   const nats = await startNats();
   const nc = await connect({ servers: nats.url });
   try {
@@ -71,3 +71,5 @@ export async function publishSuite(): Promise<Result[]> {
     await nats.stop();
   }
 }
+
+export const publishSuite: Suite = { name: 'publish', run: publish };
