@@ -13,10 +13,4 @@ export {
   type SubmitOutcome,
   type Via,
 } from './exchange/client.js';
-export {
-  LeasedNonceManager,
-  type LeasedNonceManagerOptions,
-  type NonceLeaseData,
-  NonceLeaseError,
-} from './exchange/nonce-lease.js';
 export { type PreparedRequest, prepareRequest, type RequestCost, requestCost } from './exchange/prepare.js';

@@ -1,6 +1,5 @@
 // WebSocket client, connection pool and per-IP budget ledger.
 
-export { type CasStore, KvLeaseSource, type KvLeaseSourceOptions } from './budget/kv-lease-source.js';
 export { LeasedBudget, type LeasedBudgetOptions } from './budget/leased.js';
 export {
   AddressPolicy,
@@ -24,7 +23,6 @@ export {
   type Priority,
   type RateBudget,
 } from './budget/port.js';
-export { layeredBudget, type SharedIpBudgetOptions, withSharedIpBudget } from './budget/shared-ip.js';
 export { HyperliquidError } from './errors.js';
 export { type BackoffOptions, backoffDelayMs } from './ws/backoff.js';
 export {

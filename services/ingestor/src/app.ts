@@ -1,13 +1,7 @@
 import { provision, verifyProvisioned } from '@hyperflow/bus';
 import { subjects } from '@hyperflow/contracts';
-import {
-  InfoClient,
-  infoBudgetHooks,
-  ipWeightBudget,
-  systemTimers,
-  WsPool,
-  withSharedIpBudget,
-} from '@hyperflow/hyperliquid';
+import { InfoClient, infoBudgetHooks, ipWeightBudget, systemTimers, WsPool } from '@hyperflow/hyperliquid';
+import { withSharedIpBudget } from '@hyperflow/ledger';
 import type { Metrics } from '@hyperflow/service';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { MeasuredBudget } from './backfill/budget.js';

@@ -1,4 +1,5 @@
-import { ipWeightBudget, KvLeaseSource, LeasedBudget, type RateBudget } from '@hyperflow/hyperliquid';
+import { ipWeightBudget, LeasedBudget, type RateBudget } from '@hyperflow/hyperliquid';
+import { KvLeaseSource } from '@hyperflow/ledger';
 import { startNats } from '@hyperflow/testkit';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';

@@ -7,8 +7,8 @@ import {
   ipWeightBudget,
   type RateBudget,
   systemTimers,
-  withSharedIpBudget,
 } from '@hyperflow/hyperliquid';
+import { withSharedIpBudget } from '@hyperflow/ledger';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 

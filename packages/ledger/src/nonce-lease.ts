@@ -25,7 +25,7 @@
 
 import type { KvLease, LeaseBucket, LeaseLostReason, LeasePresenceOptions, Logger } from '@hyperflow/bus';
 import { NonceManager, toWireAddress } from '@hyperflow/signing';
-import { HyperliquidError } from '../errors.js';
+import { LedgerError } from './errors.js';
 
 /** The lease value of a nonce lease. */
 export interface NonceLeaseData {
@@ -35,7 +35,7 @@ export interface NonceLeaseData {
   readonly ceiling: number;
 }
 
-export class NonceLeaseError extends HyperliquidError {
+export class NonceLeaseError extends LedgerError {
   override name = 'NonceLeaseError';
 }
 

@@ -1,7 +1,7 @@
-import type { Clock, TimerHandle, Timers } from '../../ws/runtime.js';
+// Structural: it satisfies @hyperflow/core's (and the venue package's) Clock and Timers ports.
 
 /** A manual clock and timer queue for unit tests: time moves only when the test says so. */
-export class FakeTime implements Clock, Timers {
+export class FakeTime {
   private t: number;
   private nextId = 0;
   private readonly pending = new Map<number, { at: number; fn: () => void }>();
@@ -14,13 +14,13 @@ export class FakeTime implements Clock, Timers {
     return this.t;
   }
 
-  setTimeout(fn: () => void, ms: number): TimerHandle {
+  setTimeout(fn: () => void, ms: number): unknown {
     const id = this.nextId++;
     this.pending.set(id, { at: this.t + ms, fn });
     return id;
   }
 
-  clearTimeout(handle: TimerHandle): void {
+  clearTimeout(handle: unknown): void {
     this.pending.delete(handle as number);
   }
 
