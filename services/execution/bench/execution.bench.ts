@@ -157,7 +157,7 @@ async function baseline(natsUrl: string, n: number) {
 const nats = await startNats();
 try {
   const base = await baseline(nats.url, 200);
-  // paced: one signal every 20 ms keeps the sender inside the per-IP budget (doc 7.1)
+  // paced: one signal every 20 ms keeps the sender inside the per-IP budget (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/rate-limits-and-user-limits)
   const sim = await run(nats.url, 'sim', 200, 20);
   for (const [p, name] of [
     [50, 'p50'],

@@ -165,7 +165,7 @@ interface PendingPost {
 
 type State = 'idle' | 'connecting' | 'open' | 'waiting' | 'closed';
 
-// venue: error-channel texts that answer a subscribe/unsubscribe (§1.3); the cap ones carry no echo.
+// venue: error-channel texts that answer a subscribe/unsubscribe (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/websocket); the cap ones carry no echo.
 const SUBSCRIPTION_ERROR =
   /^(Already subscribed|Already unsubscribed|Invalid subscription|Error parsing JSON|Cannot subscribe|Cannot track)/;
 const POST_ERROR = /too many pending post requests id=(\d+)/;

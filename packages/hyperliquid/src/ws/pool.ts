@@ -21,7 +21,7 @@ import {
   UNROUTABLE_BY_USER,
 } from './subscription.js';
 
-/** The venue's per-IP WebSocket caps (API reference §7.1). */
+/** The venue's per-IP WebSocket caps (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/rate-limits-and-user-limits). */
 export interface VenueWsCaps {
   /** simultaneous connections */
   connections: number;
