@@ -1,22 +1,28 @@
-// Structural: it satisfies @hyperflow/core's (and the venue package's) Clock and Timers ports.
+// Manual clocks and timer queues for unit tests: time moves only when the test says so.
+// Structural: they satisfy @hyperflow/core's (and the venue package's) Clock and Timers ports.
 
-/** A manual clock and timer queue for unit tests: time moves only when the test says so. */
-export class FakeTime {
-  private t: number;
-  private nextId = 0;
-  private readonly pending = new Map<number, { at: number; fn: () => void }>();
+interface Pending {
+  readonly at: number;
+  readonly fn: () => void;
+}
 
-  constructor(start = 0) {
-    this.t = start;
+/** A clock and timers the test moves by hand; `advance` fires due timers in time order, synchronously. */
+export class ManualTime {
+  protected nowMs: number;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  constructor(startMs = 1_700_000_000_000) {
+    this.nowMs = startMs;
   }
 
   now(): number {
-    return this.t;
+    return this.nowMs;
   }
 
   setTimeout(fn: () => void, ms: number): unknown {
     const id = this.nextId++;
-    this.pending.set(id, { at: this.t + ms, fn });
+    this.pending.set(id, { at: this.nowMs + ms, fn });
     return id;
   }
 
@@ -24,20 +30,39 @@ export class FakeTime {
     this.pending.delete(handle as number);
   }
 
-  /** Moves time forward, firing due timers in order and letting promise chains settle between them. */
-  async advance(ms: number): Promise<void> {
-    const end = this.t + ms;
+  get timerCount(): number {
+    return this.pending.size;
+  }
+
+  advance(ms: number): void {
+    const end = this.nowMs + ms;
+    while (this.fireNext(end)) {}
+    this.nowMs = end;
+  }
+
+  /** Fires the earliest timer due by `end` (moving the clock to it); false when none is due. */
+  protected fireNext(end: number): boolean {
+    let due: [number, Pending] | undefined;
+    for (const e of this.pending) if (e[1].at <= end && (!due || e[1].at < due[1].at)) due = e;
+    if (!due) return false;
+    this.pending.delete(due[0]);
+    this.nowMs = Math.max(this.nowMs, due[1].at);
+    due[1].fn();
+    return true;
+  }
+}
+
+/** ManualTime whose `advance` lets promise chains settle before, between and after the timers it fires. */
+export class FakeTime extends ManualTime {
+  constructor(start = 0) {
+    super(start);
+  }
+
+  override async advance(ms: number): Promise<void> {
+    const end = this.nowMs + ms;
     await settle();
-    for (;;) {
-      let due: [number, { at: number; fn: () => void }] | undefined;
-      for (const e of this.pending) if (e[1].at <= end && (!due || e[1].at < due[1].at)) due = e;
-      if (!due) break;
-      this.pending.delete(due[0]);
-      this.t = Math.max(this.t, due[1].at);
-      due[1].fn();
-      await settle();
-    }
-    this.t = end;
+    while (this.fireNext(end)) await settle();
+    this.nowMs = end;
     await settle();
   }
 }

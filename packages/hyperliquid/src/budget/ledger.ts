@@ -1,4 +1,4 @@
-import { type Clock, systemClock, systemTimers, type TimerHandle, type Timers } from '../ws/runtime.js';
+import { type Clock, systemClock, systemTimers, type TimerHandle, type Timers } from '@hyperflow/core';
 import {
   type AcquireOptions,
   type BudgetSnapshot,

@@ -1,5 +1,14 @@
 import { EventEmitter } from 'node:events';
 import { jsonBoundsProblem } from '@hyperflow/contracts';
+import {
+  type Clock,
+  type Logger,
+  silentLogger,
+  systemClock,
+  systemTimers,
+  type TimerHandle,
+  type Timers,
+} from '@hyperflow/core';
 import WebSocket from 'ws';
 import { type BackoffOptions, backoffDelayMs } from './backoff.js';
 import {
@@ -11,17 +20,7 @@ import {
   WS_FRAME_LIMITS,
 } from './envelope.js';
 import { CapExceededError, WsError } from './errors.js';
-import {
-  type Clock,
-  type Logger,
-  type Random,
-  silentLogger,
-  systemClock,
-  systemTimers,
-  type TimerHandle,
-  type Timers,
-  withFields,
-} from './runtime.js';
+import { type Random, withFields } from './runtime.js';
 import type { SlidingWindowCounter } from './sliding-window.js';
 import {
   channelsFor,

@@ -1,17 +1,7 @@
-// Ports for time, timers, randomness and logging, so the transport's timing logic can be driven
-// by a fake clock in unit tests and by the real one in production.
+// Randomness and a field-adding logger for the transport; time, timers and the Logger port are
+// @hyperflow/core's.
 
 import type { Logger } from '@hyperflow/core';
-
-export {
-  type Clock,
-  type Logger,
-  silentLogger,
-  systemClock,
-  systemTimers,
-  type TimerHandle,
-  type Timers,
-} from '@hyperflow/core';
 
 /** Uniform random in [0, 1). */
 export type Random = () => number;
