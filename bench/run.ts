@@ -7,8 +7,8 @@
 import { runBench, type Suite } from '@hyperflow/bench';
 import { busSuites } from '@hyperflow/bus/bench';
 import { executionSuite } from '@hyperflow/execution/bench';
-import { ledgerSuite } from '@hyperflow/hyperliquid/bench';
 import { ingestSuite } from '@hyperflow/ingestor/bench';
+import { ledgerSuite } from '@hyperflow/ledger/bench';
 import { signingSuite } from '@hyperflow/signing/bench';
 import { strategySuite } from '@hyperflow/strategy/bench';
 import { findNatsServer } from '@hyperflow/testkit';

@@ -31,13 +31,10 @@ async function ackPending(bus: TestBus, durable: string): Promise<number> {
 }
 
 describe('runConsumer', () => {
-  let bus: TestBus | undefined;
   let runner: ConsumerRunner | undefined;
   afterEach(async () => {
     await runner?.stop();
     runner = undefined;
-    await bus?.cleanup();
-    bus = undefined;
   });
 
   function start(
@@ -65,7 +62,7 @@ describe('runConsumer', () => {
   }
 
   it('consumes a published contract event and acks it', async () => {
-    bus = await testBus('cons');
+    const bus = await testBus('cons');
     const b = bus;
     const seen: { id: string; ctx: MessageContext }[] = [];
     runner = await start(b, (e, ctx) => {
@@ -100,7 +97,7 @@ describe('runConsumer', () => {
   });
 
   it('updates the durable when its settings change', async () => {
-    bus = await testBus('consupd');
+    const bus = await testBus('consupd');
     const b = bus;
     const jsm = await jetstreamManager(b.nc);
     const first = await start(b, () => {}, { ackWaitMs: 30_000 });
@@ -111,7 +108,7 @@ describe('runConsumer', () => {
   });
 
   it('dead-letters bad JSON and a schema-invalid message, terms them, and keeps consuming', async () => {
-    bus = await testBus('consdlq');
+    const bus = await testBus('consdlq');
     const b = bus;
     const js = jetstream(b.nc);
     const subject = b.subj.trade('BTC');
@@ -145,7 +142,7 @@ describe('runConsumer', () => {
   });
 
   it('dead-letters a message of another network and one nested too deep, counting each reason', async () => {
-    bus = await testBus('consnet');
+    const bus = await testBus('consnet');
     const b = bus;
     const js = jetstream(b.nc);
     const subject = b.subj.trade('BTC');
@@ -174,7 +171,7 @@ describe('runConsumer', () => {
   });
 
   it('naks a transient handler error with a delay and handles the redelivery', async () => {
-    bus = await testBus('consnak');
+    const bus = await testBus('consnak');
     const b = bus;
     const attempts: { count: number; at: number }[] = [];
     runner = await start(
@@ -194,7 +191,7 @@ describe('runConsumer', () => {
   });
 
   it('dead-letters a PoisonMessageError at once and a persistent failure after maxDeliver', async () => {
-    bus = await testBus('conspoison');
+    const bus = await testBus('conspoison');
     const b = bus;
     let failing = 0;
     runner = await start(
@@ -222,7 +219,7 @@ describe('runConsumer', () => {
   });
 
   it('stop() waits for the in-flight handler, hands back what it pulled, and a new runner resumes', async () => {
-    bus = await testBus('consstop');
+    const bus = await testBus('consstop');
     const b = bus;
     let release: () => void = () => {};
     const gate = new Promise<void>((r) => {

@@ -1,5 +1,5 @@
 import { jetstream, jetstreamManager, type MsgRequest } from '@nats-io/jetstream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AtomicBatchError, BusError, ConcurrencyError, FencedError } from './errors.js';
 import { type AppendStrategy, createEventStore } from './event-store.js';
@@ -17,12 +17,6 @@ const ev = (type: OrderEv['type'], n: number): OrderEv => ({ type, n });
 const two = [ev('requested', 1), ev('submitted', 2)];
 
 describe('event store, atomic appends (nats-server 2.12.15, 2.14.4 and 2.15.1)', () => {
-  let bus: TestBus | undefined;
-  afterEach(async () => {
-    await bus?.cleanup();
-    bus = undefined;
-  });
-
   const store = (b: TestBus, strategy: AppendStrategy = 'atomic') =>
     createEventStore({ nc: b.nc, stream: b.streams.EXECUTION.name, schema: OrderEv, strategy });
 
@@ -34,7 +28,7 @@ describe('event store, atomic appends (nats-server 2.12.15, 2.14.4 and 2.15.1)',
   }
 
   it('writes a step as one batch: contiguous sequences, the last one committing it', async () => {
-    bus = await testBus('esat');
+    const bus = await testBus('esat');
     const es = await store(bus);
     const a = bus.subj.order('A');
     await es.append(bus.subj.order('B'), [ev('requested', 9)], { expectedLastSubjectSeq: 0 });
@@ -63,7 +57,7 @@ describe('event store, atomic appends (nats-server 2.12.15, 2.14.4 and 2.15.1)',
   });
 
   it('a stale expectation (10071) is a ConcurrencyError and writes none of the batch', async () => {
-    bus = await testBus('esatstale');
+    const bus = await testBus('esatstale');
     const es = await store(bus);
     const a = bus.subj.order('A');
     await es.append(a, two, { expectedLastSubjectSeq: 0 });
@@ -81,7 +75,7 @@ describe('event store, atomic appends (nats-server 2.12.15, 2.14.4 and 2.15.1)',
   });
 
   it('a whole batch re-sent (10201) returns what the first append returned, even after later writes', async () => {
-    bus = await testBus('esatretry');
+    const bus = await testBus('esatretry');
     const es = await store(bus);
     const a = bus.subj.order('A');
     const opts = { expectedLastSubjectSeq: 0, msgIds: ['A-1', 'A-2'] };
@@ -99,7 +93,7 @@ describe('event store, atomic appends (nats-server 2.12.15, 2.14.4 and 2.15.1)',
   });
 
   it('completes a prefix an earlier sequential attempt left, as one batch; a foreign event is a conflict', async () => {
-    bus = await testBus('esatprefix');
+    const bus = await testBus('esatprefix');
     const seq = await store(bus, 'sequential');
     const es = await store(bus);
     const a = bus.subj.order('A');
@@ -122,7 +116,7 @@ describe('event store, atomic appends (nats-server 2.12.15, 2.14.4 and 2.15.1)',
   });
 
   it('a stream without allow_atomic (10174): AtomicBatchError notEnabled, nothing written', async () => {
-    bus = await testBus('esatoff', {
+    const bus = await testBus('esatoff', {
       streams: {
         ...TEST_LIMITS.streams,
         EXECUTION: { ...TEST_LIMITS.streams?.EXECUTION, allowAtomicPublish: false },
@@ -142,7 +136,7 @@ describe('event store, atomic appends (nats-server 2.12.15, 2.14.4 and 2.15.1)',
   });
 
   it('more events than the server allows in one batch (10199): AtomicBatchError tooLarge, nothing written', async () => {
-    bus = await testBus('esatbig');
+    const bus = await testBus('esatbig');
     const es = await store(bus);
     const a = bus.subj.order('A');
     const many = Array.from({ length: 1001 }, (_, n) => ev('filled', n));
@@ -153,7 +147,7 @@ describe('event store, atomic appends (nats-server 2.12.15, 2.14.4 and 2.15.1)',
   });
 
   it('a batch message the server refused before the commit (10176): AtomicBatchError incomplete, nothing written', async () => {
-    bus = await testBus('esatgap');
+    const bus = await testBus('esatgap');
     const jsm = await jetstreamManager(bus.nc);
     const name = bus.streams.EXECUTION.name;
     // the first event is over the stream's message size limit: refused without an answer (it
@@ -171,7 +165,7 @@ describe('event store, atomic appends (nats-server 2.12.15, 2.14.4 and 2.15.1)',
   });
 
   it('nats-server 2.11+ fencing: after a successor claims the fence, the stale writer appends nothing', async () => {
-    bus = await testBus('esatfence');
+    const bus = await testBus('esatfence');
     const es = await store(bus);
     const js = jetstream(bus.nc);
     // the single signer's claim subject, in the same stream as the orders
@@ -227,7 +221,7 @@ describe('event store, atomic appends (nats-server 2.12.15, 2.14.4 and 2.15.1)',
   });
 
   it('refuses a fence it cannot carry: one event, or the sequential strategy', async () => {
-    bus = await testBus('esatfence1');
+    const bus = await testBus('esatfence1');
     const fence = { subject: `${bus.root}.sim.exec.signer`, lastSeq: 0 };
     const a = bus.subj.order('A');
     const one = await (await store(bus))

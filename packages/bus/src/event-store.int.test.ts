@@ -1,6 +1,6 @@
 import { ContractError } from '@hyperflow/contracts';
 import { JetStreamApiError, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConcurrencyError } from './errors.js';
 import { createEventStore } from './event-store.js';
@@ -11,18 +11,12 @@ type OrderEv = z.infer<typeof OrderEv>;
 const ev = (type: OrderEv['type'], n: number): OrderEv => ({ type, n });
 
 describe('event store', () => {
-  let bus: TestBus | undefined;
-  afterEach(async () => {
-    await bus?.cleanup();
-    bus = undefined;
-  });
-
   async function store(b: TestBus) {
     return createEventStore({ nc: b.nc, stream: b.streams.EXECUTION.name, schema: OrderEv });
   }
 
   it('appends with the right expected sequence and reads the events back in order', async () => {
-    bus = await testBus('es');
+    const bus = await testBus('es');
     const es = await store(bus);
     const a = bus.subj.order('A');
     const other = bus.subj.order('B');
@@ -51,7 +45,7 @@ describe('event store', () => {
   });
 
   it('refuses a stale expectation with ConcurrencyError and writes nothing', async () => {
-    bus = await testBus('esstale');
+    const bus = await testBus('esstale');
     const es = await store(bus);
     const a = bus.subj.order('A');
     await es.append(a, [ev('requested', 1), ev('submitted', 2)], { expectedLastSubjectSeq: 0 });
@@ -75,7 +69,7 @@ describe('event store', () => {
   });
 
   it('validates the whole batch first: one invalid event writes none', async () => {
-    bus = await testBus('esinvalid');
+    const bus = await testBus('esinvalid');
     const es = await store(bus);
     const a = bus.subj.order('A');
     const bad = { type: 'exploded', n: 2 } as unknown as OrderEv;
@@ -89,7 +83,7 @@ describe('event store', () => {
   it('nats-server 2.12.15, 2.14.4 and 2.15.1, R1: a re-sent msgId under a stale expectation answers 10071, not a duplicate', async () => {
     // what the retry rules below are built on: 2.9 and an R3 stream, which checks the duplicate window
     // first (cluster.int.test.ts), answer a duplicate ack; a single server checks the expectation first
-    bus = await testBus('esraw');
+    const bus = await testBus('esraw');
     const js = jetstream(bus.nc);
     const a = bus.subj.order('A');
     await js.publish(a, '1', { msgID: 'A-1', expect: { lastSubjectSequence: 0 } });
@@ -104,7 +98,7 @@ describe('event store', () => {
   });
 
   it('nats-server 2.12.15, 2.14.4 and 2.15.1: a retried append with the same msgIds returns what the first one returned', async () => {
-    bus = await testBus('esretry');
+    const bus = await testBus('esretry');
     const es = await store(bus);
     const a = bus.subj.order('A');
     const opts = { expectedLastSubjectSeq: 0, msgIds: ['A-1', 'A-2'] };
@@ -119,7 +113,7 @@ describe('event store', () => {
   });
 
   it('a retry completes what an earlier attempt wrote only in part', async () => {
-    bus = await testBus('esprefix');
+    const bus = await testBus('esprefix');
     const es = await store(bus);
     const a = bus.subj.order('A');
     // the first attempt died after its first event
@@ -133,7 +127,7 @@ describe('event store', () => {
   });
 
   it('a concurrent writer is still detected exactly, behind our own events too', async () => {
-    bus = await testBus('esrace');
+    const bus = await testBus('esrace');
     const es = await store(bus);
     const a = bus.subj.order('A');
     await es.append(a, [ev('requested', 1), ev('submitted', 2)], {
@@ -163,7 +157,7 @@ describe('event store', () => {
   });
 
   it('rejectDuplicates: an already-stored msgId under a stale expectation is a conflict, not a success', async () => {
-    bus = await testBus('esdup');
+    const bus = await testBus('esdup');
     const es = await store(bus);
     const a = bus.subj.order('A');
     const msgIds = ['A-1', 'A-2'];

@@ -1,6 +1,6 @@
 import { ControlCommand, DeadLetter, parseJson } from '@hyperflow/contracts';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createInbound, type InboundRejection } from './inbound.js';
 import { type TestBus, testBus, waitFor } from './test-support/bus.js';
 
@@ -27,14 +27,8 @@ const halt = (over: Record<string, unknown> = {}) => ({
 });
 
 describe('createInbound', () => {
-  let bus: TestBus | undefined;
-  afterEach(async () => {
-    await bus?.cleanup();
-    bus = undefined;
-  });
-
   it('hands valid control commands on; invalid, other-network and failing ones are counted and dead-lettered', async () => {
-    bus = await testBus('inb');
+    const bus = await testBus('inb');
     const b = bus;
     const rejected: InboundRejection[] = [];
     const inbound = createInbound({
@@ -74,7 +68,7 @@ describe('createInbound', () => {
   });
 
   it('answers a refused request with its reason instead of leaving the caller to time out', async () => {
-    bus = await testBus('inbreq');
+    const bus = await testBus('inbreq');
     const b = bus;
     const inbound = createInbound({
       nc: b.nc,

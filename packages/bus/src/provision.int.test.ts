@@ -1,19 +1,13 @@
 import { jetstreamManager } from '@nats-io/jetstream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { provision } from './provision.js';
-import { TEST_LIMITS, type TestBus, testBus } from './test-support/bus.js';
+import { TEST_LIMITS, testBus } from './test-support/bus.js';
 
 const MS = 1_000_000;
 
 describe('provision', () => {
-  let bus: TestBus | undefined;
-  afterEach(async () => {
-    await bus?.cleanup();
-    bus = undefined;
-  });
-
   it('creates every stream and bucket once; a second run is a no-op', async () => {
-    bus = await testBus('prov', false);
+    const bus = await testBus('prov', false);
     const opts = { root: bus.root, namePrefix: bus.namePrefix, limits: TEST_LIMITS };
 
     const first = await provision(bus.nc, opts);
@@ -42,7 +36,7 @@ describe('provision', () => {
   });
 
   it('applies a changed limit to the existing stream and bucket', async () => {
-    bus = await testBus('provlim', false);
+    const bus = await testBus('provlim', false);
     const base = { root: bus.root, namePrefix: bus.namePrefix, limits: TEST_LIMITS };
     const first = await provision(bus.nc, base);
 

@@ -1,6 +1,6 @@
 import { ContractError, TradeEvent } from '@hyperflow/contracts';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BusError } from './errors.js';
 import { createFastPublisher, createPublisher } from './publish.js';
 import { type TestBus, testBus } from './test-support/bus.js';
@@ -13,14 +13,8 @@ async function countOn(bus: TestBus, subject: string): Promise<number> {
 }
 
 describe('publisher', () => {
-  let bus: TestBus | undefined;
-  afterEach(async () => {
-    await bus?.cleanup();
-    bus = undefined;
-  });
-
   it('publishes a contract event and de-duplicates a second publish with the same msgId', async () => {
-    bus = await testBus('pub');
+    const bus = await testBus('pub');
     const pub = createPublisher(bus.nc);
     const subject = bus.subj.trade('BTC');
     const event = trade('trade-1');
@@ -33,7 +27,7 @@ describe('publisher', () => {
   });
 
   it('refuses an invalid event before sending anything', async () => {
-    bus = await testBus('pubbad');
+    const bus = await testBus('pubbad');
     const pub = createPublisher(bus.nc);
     const subject = bus.subj.trade('BTC');
     const bad = { ...trade('trade-bad'), px: 69997.5 } as unknown as TradeEvent; // a float price
@@ -45,7 +39,7 @@ describe('publisher', () => {
   });
 
   it('fast path: pipelines N publishes within the in-flight bound and flush() confirms all landed', async () => {
-    bus = await testBus('fast');
+    const bus = await testBus('fast');
     const fast = createFastPublisher(bus.nc, { maxInFlight: 64 });
     const subject = bus.subj.trade('ETH');
     const n = 2000;
@@ -71,7 +65,7 @@ describe('publisher', () => {
   });
 
   it('fast path: a message no stream accepts is reported, counted, and the rest still land', async () => {
-    bus = await testBus('fastfail');
+    const bus = await testBus('fastfail');
     const failures: { err: BusError; subject: string }[] = [];
     const fast = createFastPublisher(bus.nc, {
       maxInFlight: 8,
@@ -94,7 +88,7 @@ describe('publisher', () => {
   });
 
   it('fast path: a message nobody acks fails at its timeout, counted, and flush() still returns', async () => {
-    bus = await testBus('fasttimeout');
+    const bus = await testBus('fasttimeout');
     const failures: string[] = [];
     const fast = createFastPublisher(bus.nc, { timeoutMs: 50, onError: (err) => failures.push(err.message) });
     const silent = `${bus.root}x.silent`;
@@ -108,7 +102,7 @@ describe('publisher', () => {
   });
 
   it('fast path: an empty msgId is refused and counted, never sent without de-duplication', async () => {
-    bus = await testBus('fastnoid');
+    const bus = await testBus('fastnoid');
     const failures: BusError[] = [];
     const fast = createFastPublisher(bus.nc, { onError: (err) => failures.push(err) });
     const subject = bus.subj.trade('BTC');

@@ -5,6 +5,7 @@ export {
   startNatsCluster,
   type WaitOptions,
 } from '@hyperflow/nats-local';
+export { FakeTime, ManualTime, settle } from './fake-time.js';
 export { loadFixture } from './fixtures.js';
 export { type TestScope, testScope } from './isolation.js';
 export {

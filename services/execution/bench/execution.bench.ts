@@ -153,7 +153,7 @@ async function execution(): Promise<Result[]> {
   const nats = await startNats();
   try {
     const base = await baseline(nats.url, SIGNALS);
-    // paced: one signal every 20 ms keeps the sender inside the per-IP budget (doc 7.1)
+    // paced: one signal every 20 ms keeps the sender inside the per-IP budget (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/rate-limits-and-user-limits)
     const sim = await run(nats.url, 'sim', SIGNALS, 20);
     for (const [p, name] of [
       [50, 'p50'],

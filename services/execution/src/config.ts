@@ -75,7 +75,7 @@ export const ExecutionConfig = z
     LEASE_PRESENCE_INTERVAL_MS: envInt({ min: 10 }).default(150),
     /**
      * dead-man's switch: no mids for this long → cancel every open order and enter REDUCE_ONLY
-     * (venue scheduleCancel needs $1M traded volume, doc 3.2); 0 = off
+     * (venue scheduleCancel needs $1M traded volume, venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/exchange-endpoint); 0 = off
      */
     DEADMAN_AFTER_MS: envInt({ min: 0 }).default(30_000),
     /** durable consumer on SIGNALS */

@@ -1,13 +1,8 @@
 import { provision, verifyProvisioned } from '@hyperflow/bus';
 import { type MarketEvent, subjects } from '@hyperflow/contracts';
-import {
-  InfoClient,
-  infoBudgetHooks,
-  ipWeightBudget,
-  systemTimers,
-  WsPool,
-  withSharedIpBudget,
-} from '@hyperflow/hyperliquid';
+import { systemTimers } from '@hyperflow/core';
+import { InfoClient, infoBudgetHooks, ipWeightBudget, WsPool } from '@hyperflow/hyperliquid';
+import { withSharedIpBudget } from '@hyperflow/ledger';
 import type { Metrics } from '@hyperflow/service';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Auditor } from './audit/auditor.js';

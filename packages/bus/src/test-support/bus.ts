@@ -2,7 +2,7 @@ import { type Subjects, subjects } from '@hyperflow/contracts';
 import { waitFor as kitWaitFor, testScope } from '@hyperflow/testkit';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { inject } from 'vitest';
+import { inject, onTestFinished } from 'vitest';
 import { type ProvisionLimits, type ProvisionResult, provision } from '../provision.js';
 
 // the testkit's global setup provides this; declared here so the bus tsconfig sees it
@@ -43,7 +43,9 @@ export interface TestBus {
 
 /**
  * A connection plus freshly provisioned, uniquely named streams and buckets for one test
- * (`false`: provision nothing; limits: provision with these instead of TEST_LIMITS).
+ * (`false`: provision nothing; limits: provision with these instead of TEST_LIMITS). Call it inside
+ * the test: it deletes what it made and closes the connection when the test finishes (after the
+ * suite's afterEach hooks, so consumers stop first).
  */
 export async function testBus(
   label: string,
@@ -56,6 +58,11 @@ export async function testBus(
     limits === false
       ? undefined
       : await provision(nc, { root: scope.root, namePrefix: scope.streamPrefix, limits });
+  const cleanup = async (): Promise<void> => {
+    await deleteScoped(nc, scope.streamPrefix);
+    await nc.close();
+  };
+  onTestFinished(cleanup);
   return {
     nc,
     root: scope.root,
@@ -65,10 +72,7 @@ export async function testBus(
       if (!result) throw new Error('not provisioned');
       return result.streams;
     },
-    async cleanup() {
-      await deleteScoped(nc, scope.streamPrefix);
-      await nc.close();
-    },
+    cleanup,
   };
 }
 

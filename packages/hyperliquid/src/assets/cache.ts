@@ -15,7 +15,7 @@ export interface LoadAssetRegistryOptions {
 /**
  * Fetches meta (+ spotMeta, + perpDexs and each builder dex's meta) and builds a registry.
  * venue: meta/spotMeta weigh 20 each: load on start, on a timer and after an unknown asset, never
- * per order (doc 8.9).
+ * per order (venue docs: https://github.com/nomeida/hyperliquid/issues/93).
  */
 export async function loadAssetRegistry(
   info: AssetMetaSource,

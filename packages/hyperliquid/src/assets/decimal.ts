@@ -30,7 +30,7 @@ export function parseDecimal(value: string, field = 'value'): ScaledDecimal {
   return { negative: m[1] === '-', coef: BigInt(`${m[2]}${frac}`), scale: frac.length };
 }
 
-/** The wire number format (doc 4.5): no exponent, no leading/trailing zeros, no trailing dot, `"0"` for zero. */
+/** The wire number format (venue docs: https://github.com/hyperliquid-dex/hyperliquid-python-sdk/blob/master/hyperliquid/utils/signing.py): no exponent, no leading/trailing zeros, no trailing dot, `"0"` for zero. */
 export function formatDecimal(d: ScaledDecimal): string {
   if (d.coef === 0n) return '0';
   let coef = d.coef;

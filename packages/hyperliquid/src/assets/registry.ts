@@ -15,13 +15,13 @@ export class AssetRegistryError extends HyperliquidError {
   override name = 'AssetRegistryError';
 }
 
-// venue: spot asset id = 10000 + spotMeta.universe[i].index (doc 2.5)
+// venue: spot asset id = 10000 + spotMeta.universe[i].index (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/asset-ids)
 export const SPOT_ASSET_OFFSET = 10_000;
-// venue: builder perp asset id = 100000 + perp_dex_index × 10000 + index in that dex's meta (doc 2.5)
+// venue: builder perp asset id = 100000 + perp_dex_index × 10000 + index in that dex's meta (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/asset-ids)
 export const BUILDER_PERP_ASSET_OFFSET = 100_000;
 export const BUILDER_PERP_DEX_STRIDE = 10_000;
 
-// venue HIP-4: outcome asset id = 100_000_000 + 10 × outcome + side (doc §2.5)
+// venue HIP-4: outcome asset id = 100_000_000 + 10 × outcome + side (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/asset-ids)
 export const OUTCOME_ASSET_OFFSET = 100_000_000;
 export const OUTCOME_SIDE_STRIDE = 10;
 
@@ -37,7 +37,7 @@ export type AssetIdClass =
 /**
  * Classifies an asset id by range, widest offset first: HIP-4 outcomes (≥ 100_000_000) before
  * HIP-3 builder perps (≥ 110_000) before spot (≥ 10_000), so an outcome or builder id is never read
- * as spot (the Python SDK's `asset >= 10000` bug, doc §5). Throws on ids no market can have:
+ * as spot (the Python SDK's `asset >= 10000` bug, venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/tick-and-lot-size). Throws on ids no market can have:
  * negatives, non-integers, and 100_000–109_999 (a builder dex index of 0, which is the first dex).
  */
 export function classifyAssetId(assetId: number): AssetIdClass {
@@ -135,7 +135,7 @@ export class AssetRegistry {
           coin,
           assetId: builderPerpAssetId(b.perpDexIndex, i),
           kind: 'builderPerp',
-          priceMarket: 'perp', // venue: HIP-3 follows the perp rule (doc 5, inferred)
+          priceMarket: 'perp', // venue: HIP-3 follows the perp rule (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/tick-and-lot-size, inferred)
           szDecimals: u.szDecimals,
           index: i,
           dex: b.dex,
@@ -160,7 +160,7 @@ export class AssetRegistry {
           assetId: spotAssetId(pair.index),
           kind: 'spot',
           priceMarket: 'spot',
-          // venue: a spot asset's lot size is the base token's szDecimals (doc 2.5)
+          // venue: a spot asset's lot size is the base token's szDecimals (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/asset-ids)
           szDecimals: base.szDecimals,
           index: pair.index,
           pairName: `${base.name}/${quote.name}`,

@@ -18,7 +18,7 @@ export class AssetRuleError extends HyperliquidError {
 /** Which price rule applies: spot allows two more decimals. HIP-3 builder perps use the perp rule. */
 export type PriceMarket = 'perp' | 'spot';
 
-// venue: prices have at most 5 significant figures (doc 5) unless they are integers
+// venue: prices have at most 5 significant figures (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/tick-and-lot-size) unless they are integers
 export const MAX_PRICE_SIG_FIGS = 5;
 // venue: MAX_DECIMALS = 6 for perps, 8 for spot; a price has at most MAX_DECIMALS − szDecimals decimals
 export const MAX_PRICE_DECIMALS: Readonly<Record<PriceMarket, number>> = { perp: 6, spot: 8 };

@@ -51,7 +51,7 @@ describe('decimal strings', () => {
   });
 });
 
-describe('price rule (doc 5)', () => {
+describe('price rule (venue docs: tick-and-lot-size)', () => {
   it('doc examples, perp', () => {
     expect(priceViolation('1234.5', 0, 'perp')).toBeUndefined();
     expect(priceViolation('1234.56', 0, 'perp')).toMatch(/more than 5 significant figures/);

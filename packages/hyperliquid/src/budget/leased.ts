@@ -5,7 +5,7 @@ import {
   systemClock,
   systemTimers,
   type Timers,
-} from '../ws/runtime.js';
+} from '@hyperflow/core';
 import { BudgetLedger, type BudgetPolicy } from './ledger.js';
 import type {
   AcquireOptions,

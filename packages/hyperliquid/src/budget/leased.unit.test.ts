@@ -1,7 +1,7 @@
+import { FakeTime, settle } from '@hyperflow/testkit';
 import { describe, expect, it } from 'vitest';
 import { LeasedBudget } from './leased.js';
 import { MemoryLeaseSource } from './memory-lease-source.js';
-import { FakeTime, settle } from './test-support/fake-time.js';
 
 /** Largest total weight granted in any sliding 60 s window. */
 function maxInAnyMinute(grants: { at: number; weight: number }[]): number {

@@ -1,4 +1,4 @@
-import { type Clock, systemClock, systemTimers, type TimerHandle, type Timers } from '../ws/runtime.js';
+import { type Clock, systemClock, systemTimers, type TimerHandle, type Timers } from '@hyperflow/core';
 import {
   type AcquireOptions,
   type BudgetSnapshot,
@@ -34,7 +34,7 @@ export interface SlidingWindowPolicyOptions {
 }
 
 /**
- * The per-IP REST weight window. The venue does not say sliding or fixed (§7.1, unconfirmed);
+ * The per-IP REST weight window. The venue does not say sliding or fixed (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/rate-limits-and-user-limits, unconfirmed);
  * a sliding window never grants more than a fixed one in any minute, so it is safe either way.
  */
 export class SlidingWindowPolicy implements BudgetPolicy {
@@ -143,7 +143,7 @@ export interface AddressPolicyOptions {
 }
 
 /**
- * The per-address action budget (§7.2): cumulative, not windowed. Cap = 10 000 + 1 per USDC of
+ * The per-address action budget (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/rate-limits-and-user-limits): cumulative, not windowed. Cap = 10 000 + 1 per USDC of
  * lifetime volume; cancels may go up to min(cap + 100 000, 2·cap); past the cap, one request per
  * 10 s. Weight here is address requests: a batch of n orders or cancels costs n.
  */

@@ -1,7 +1,7 @@
+import { FakeTime } from '@hyperflow/testkit';
 import { describe, expect, it } from 'vitest';
 import { addressActionBudget, ipWeightBudget } from './ledger.js';
 import type { Grant } from './port.js';
-import { FakeTime } from './test-support/fake-time.js';
 
 /** Records grants in settlement order. */
 function recorder() {

@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from '../ws/runtime.js';
+import { type Clock, systemClock } from '@hyperflow/core';
 import type { BudgetLeaseSource } from './port.js';
 
 export interface MemoryLeaseSourceOptions {

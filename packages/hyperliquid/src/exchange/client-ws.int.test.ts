@@ -80,7 +80,7 @@ describe('ExchangeClient over WS post (real WsClient, loopback WS server)', () =
     const post = await peer.nextPost();
     const frame = JSON.parse(post.raw) as { request: { type: string; payload: unknown } };
     expect(frame.request.type).toBe('action');
-    // doc 1.5: the action payload is byte-for-byte the HTTP /exchange body
+    // the action payload is byte-for-byte the HTTP /exchange body (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/websocket/post-requests)
     expect(JSON.stringify(frame.request.payload)).toBe(JSON.stringify(request));
     expect(post.raw).toContain(JSON.stringify(request));
     peer.send({

@@ -107,7 +107,8 @@ describe('ExchangeClient over REST on a loopback venue', () => {
         ],
       },
     });
-    // doc 7.1 / 7.2: one IP weight for 3 orders, three address requests, debited before sending
+    // one IP weight for 3 orders, three address requests, debited before sending
+    // (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/rate-limits-and-user-limits)
     expect(ip.asked).toMatchObject([{ weight: 1, options: { priority: 'newOrder' } }]);
     expect(address.asked).toMatchObject([{ weight: 3, options: { priority: 'newOrder' } }]);
     // the wait for budget never reaches past expiresAfter

@@ -1,7 +1,7 @@
 // Sends signed `/exchange` requests over REST or WS post, under the per-IP and per-address
 // budgets, and turns every answer (or the lack of one) into a typed outcome.
 //
-// Ambiguity (doc 8.5): after a timeout, a dropped connection, a 5xx or an unreadable answer the
+// Ambiguity (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/nonces-and-api-wallets): after a timeout, a dropped connection, a 5xx or an unreadable answer the
 // action may or may not have reached the venue. It is reported as `ambiguous` with the frozen
 // request and never re-signed. Two ways to settle it:
 // - `resend(prepared)`: the same bytes again, while `expiresAfter` (or, without it,
@@ -58,9 +58,9 @@ export interface ExchangeClientOptions {
   readonly via?: Via;
   /** per send; default 10 000 ms */
   readonly timeoutMs?: number;
-  /** per-IP weight budget (doc 7.1); WS posts are budgeted against it too (doc 7.1, 11) */
+  /** per-IP weight budget (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/rate-limits-and-user-limits); WS posts are budgeted against it too (unconfirmed in the venue docs) */
   readonly ipBudget?: ExchangeBudget;
-  /** per-address action budget (doc 7.2) of the account the actions are for */
+  /** per-address action budget (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/rate-limits-and-user-limits) of the account the actions are for */
   readonly addressBudget?: ExchangeBudget;
   /** how long a send may wait for budget; default 5 000 ms (never past expiresAfter) */
   readonly maxBudgetWaitMs?: number;
@@ -92,7 +92,7 @@ export type AmbiguousCause =
 export type NotSentReason =
   /** the budget did not grant the weight before the deadline (or was closed) */
   | 'budget'
-  /** past expiresAfter (a stale expiresAfter costs 5× address weight, doc 3.1) or the resend window */
+  /** past expiresAfter (a stale expiresAfter costs 5× address weight, venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/exchange-endpoint) or the resend window */
   | 'expired'
   /** the connection was refused or the socket was not open: nothing left this process */
   | 'unreachable'
@@ -123,7 +123,7 @@ export type SubmitOutcome =
 export type CloidResolution =
   | {
       readonly kind: 'found';
-      /** doc 2.6 status string (open, filled, canceled, rejected, …) */
+      /** order status string: open, filled, canceled, rejected, … (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/info-endpoint) */
       readonly status: string;
       readonly oid: number;
       readonly statusTimestamp: number;
@@ -213,8 +213,8 @@ export class ExchangeClient {
   }
 
   /**
-   * Settles an ambiguous order by its cloid with `orderStatus` (doc 2.3). `user` is the account the
-   * order is for (master or sub-account/vault), never the agent address (doc 0).
+   * Settles an ambiguous order by its cloid with `orderStatus` (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/info-endpoint). `user` is the account the
+   * order is for (master or sub-account/vault), never the agent address (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/info-endpoint).
    */
   async resolveByCloid(user: string, cloid: string, prepared?: PreparedRequest): Promise<CloidResolution> {
     const info = this.#opts.info;
@@ -296,7 +296,7 @@ export class ExchangeClient {
     if (outcome.kind === 'rateLimited') this.#opts.ipBudget?.sync({ kind: 'throttled' });
     if (outcome.kind !== 'answered' || outcome.result.kind !== 'rejected') return outcome;
     const { error } = outcome.result;
-    // venue: "Too many cumulative requests sent (…)" is the address budget (doc 7.3)
+    // venue: "Too many cumulative requests sent (…)" is the address budget (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/rate-limits-and-user-limits)
     if (error.reason === 'rate-limit') this.#opts.addressBudget?.sync({ kind: 'throttled' });
     if (resend && error.reason === 'nonce' && DUPLICATE_NONCE.test(error.message)) {
       return { kind: 'duplicate', error, prepared: outcome.prepared, via: outcome.via };
@@ -425,7 +425,7 @@ function wsFailure(err: unknown, prepared: PreparedRequest, timeoutMs: number): 
     case 'clientClosed':
       return { kind: 'ambiguous', cause: 'connectionClosed', detail, prepared, via };
     case 'postRejected': {
-      // venue: the error payload mirrors the HTTP status and description (doc 1.5, 7.3)
+      // venue: the error payload mirrors the HTTP status and description (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/websocket/post-requests, https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/rate-limits-and-user-limits)
       const venue = (err as { venueMessage?: unknown }).venueMessage;
       const text = typeof venue === 'string' ? venue : detail;
       if (/\b429\b|too many/i.test(text)) return { kind: 'rateLimited', detail: text, prepared, via };

@@ -7,9 +7,9 @@ import { exchangeWeight } from '../http/weights.js';
 
 /** What one send of a request costs, and at which priority it queues. */
 export interface RequestCost {
-  /** per-IP weight (doc 7.1): 1 + floor(batch length / 40) */
+  /** per-IP weight (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/rate-limits-and-user-limits): 1 + floor(batch length / 40) */
   readonly ipWeight: number;
-  /** per-address requests (doc 7.2): n for a batch of n orders/cancels/modifies, else 1 */
+  /** per-address requests (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/rate-limits-and-user-limits): n for a batch of n orders/cancels/modifies, else 1 */
   readonly addressWeight: number;
   /** cancels (and noop, which kills an in-flight action) first, then reduce-only, then new risk */
   readonly priority: Priority;
@@ -80,7 +80,7 @@ function itemsOf(action: Record<string, unknown>): {
   }
 }
 
-/** Cost and priority of an action (doc 7.1, 7.2). Pure. */
+/** Cost and priority of an action (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/rate-limits-and-user-limits). Pure. */
 export function requestCost(action: object): RequestCost {
   const a = record(action);
   const type = a?.type;

@@ -25,7 +25,7 @@ function order(i: number, reduceOnly = false): OrderInput {
 
 const SIG = { r: `0x${'1'.repeat(64)}`, s: `0x${'2'.repeat(64)}`, v: 27 } as const;
 
-describe('requestCost (doc 7.1 / 7.2)', () => {
+describe('requestCost (venue docs: rate-limits-and-user-limits)', () => {
   it('IP weight is 1 + floor(n / 40); address weight is n', () => {
     for (const [n, ip] of [
       [1, 1],

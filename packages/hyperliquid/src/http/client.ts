@@ -22,13 +22,13 @@ import {
 } from './schemas.js';
 import { infoExtraWeight, infoWeight } from './weights.js';
 
-/** venue: REST base URLs (doc 0) */
+/** venue: REST base URLs (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api) */
 export const INFO_BASE_URLS = {
   mainnet: 'https://api.hyperliquid.xyz',
   testnet: 'https://api.hyperliquid-testnet.xyz',
 } as const;
 
-// venue: "Only the most recent 5000 candles are available" (doc 2.2)
+// venue: "Only the most recent 5000 candles are available" (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/info-endpoint)
 export const MAX_CANDLES_PER_REQUEST = 5000;
 
 /** Any `/info` body: `type` plus that type's fields. */
@@ -37,7 +37,7 @@ export interface InfoRequestBody {
   readonly [field: string]: unknown;
 }
 
-/** Weight of one request, for a per-IP budget (doc 7.1). */
+/** Weight of one request, for a per-IP budget (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/rate-limits-and-user-limits). */
 export interface InfoCost {
   readonly type: string;
   readonly weight: number;
@@ -116,7 +116,7 @@ export function infoBudgetHooks(
 const CLOID = /^0x[0-9a-f]{32}$/;
 
 function user(address: string): string {
-  // venue: send addresses lower-cased (doc 1.4 / 4.3)
+  // venue: send addresses lower-cased (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/websocket/subscriptions, https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/signing)
   if (!/^0x[0-9a-fA-F]{40}$/.test(address)) throw new HyperliquidError(`not a 0x address: ${address}`);
   return address.toLowerCase();
 }
@@ -276,7 +276,7 @@ export class InfoClient {
     return this.request({ type: 'orderStatus', user: user(address), oid }, OrderStatusResponse);
   }
 
-  /** venue: the cloid goes in the `oid` field as 0x + 32 lower-case hex (doc 2.3) */
+  /** venue: the cloid goes in the `oid` field as 0x + 32 lower-case hex (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/info-endpoint) */
   orderStatusByCloid(address: string, cloid: string): Promise<OrderStatusResponse> {
     const c = cloid.toLowerCase();
     if (!CLOID.test(c)) throw new HyperliquidError(`orderStatus: bad cloid ${cloid}`);

@@ -1,5 +1,5 @@
 /**
- * Zod schemas of the `/info` request bodies' answers (doc section 2). Shapes shared with the
+ * Zod schemas of the `/info` request bodies' answers (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/info-endpoint). Shapes shared with the
  * WebSocket (trades, books, fills, candles, orders) come from ws/messages.ts.
  */
 import { Decimal, PositiveDecimal } from '@hyperflow/contracts';
@@ -70,7 +70,7 @@ export type MetaAndAssetCtxs = z.infer<typeof MetaAndAssetCtxs>;
 export const AllMids = z.record(z.string(), WireDecimal);
 export type AllMids = z.infer<typeof AllMids>;
 
-/** venue: null for an unknown coin ([NK]) */
+/** venue: null for an unknown coin (the @nktkas/hyperliquid SDK's schema) */
 export const L2Book = WsBook.nullable();
 export type L2Book = z.infer<typeof L2Book>;
 
@@ -99,7 +99,7 @@ export const OrderStatusResponse = z.discriminatedUnion('status', [
     status: z.literal('order'),
     order: z.object({
       order: FrontendOrder,
-      /** doc 2.6 status string (see KNOWN_ORDER_STATUSES) */
+      /** order status string (see KNOWN_ORDER_STATUSES; venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/info-endpoint) */
       status: z.string().min(1),
       statusTimestamp: NonNegInt,
     }),

@@ -79,7 +79,7 @@ describe('/info response schemas', () => {
   });
 });
 
-describe('weights (doc 7.1)', () => {
+describe('weights (venue docs: rate-limits-and-user-limits)', () => {
   it('base weights', () => {
     for (const t of [
       'l2Book',

@@ -1,5 +1,5 @@
 /**
- * Per-IP request weights (doc 7.1): the REST budget is 1200 weight per minute per IP. Callers
+ * Per-IP request weights (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/rate-limits-and-user-limits): the REST budget is 1200 weight per minute per IP. Callers
  * debit `infoWeight(type)` before sending and `infoExtraWeight(type, items)` once the answer's
  * length is known.
  */
@@ -47,7 +47,7 @@ export function infoWeight(type: string): number {
 }
 
 /**
- * Extra weight for `items` returned. The rounding is undocumented (doc 11): budget conservatively
+ * Extra weight for `items` returned. The rounding is undocumented (unconfirmed in the venue docs): budget conservatively
  * with ceil, so 1 item costs 1 extra and 2000 fills cost 100.
  */
 export function infoExtraWeight(type: string, items: number): number {

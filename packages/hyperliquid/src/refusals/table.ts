@@ -1,4 +1,4 @@
-// Every refusal text the venue is known to send, classified once (doc §3.3, §6, §7.3, §1.3).
+// Every refusal text the venue is known to send, classified once (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/exchange-endpoint, https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/nonces-and-api-wallets, https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/rate-limits-and-user-limits, https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/websocket).
 // Pure: no I/O. The simulator builds its answers from these texts; clients classify with them.
 
 /**
@@ -44,7 +44,7 @@ export const REFUSAL = {
   modifyNeedsAlwaysPlace: 'Modify without always place must be a non-trigger Alo or non-executable Gtc',
   twapTooSmall: 'TWAP order value too small.',
   twapMissing: 'TWAP was never placed, already canceled, or filled.',
-  /** `0x… does not exist.` follows: a wrong signature recovers a stranger (doc §4.6) */
+  /** `0x… does not exist.` follows: a wrong signature recovers a stranger (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/signing) */
   unknownWallet: 'L1 error: User or API Wallet ',
   mustDeposit: 'Must deposit before performing actions.',
   vaultNotRegistered: 'L1 error: Vault not registered: ',
@@ -63,7 +63,7 @@ export const REFUSAL = {
   insufficientTransfer: 'Insufficient balance for transfer',
   // the simulator's text: the venue's for a sub-account the signer does not own is undocumented
   notSubAccount: 'Not a sub-account of the signer',
-  // WS error channel (doc §1.3, §7.3)
+  // WS error channel (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/websocket, https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/rate-limits-and-user-limits)
   wsMessages: 'Cannot send more than 2000 messages per minute.',
   wsPendingPosts: 'too many pending post requests',
   wsChannels: 'Cannot subscribe to more than 1000 channels.',
@@ -90,9 +90,9 @@ const KIND: { readonly [N in RefusalName]: RefusalKind } = {
   marginTier: 'definitive-retryable',
   invalidSize: 'definitive-final',
   zeroSize: 'definitive-final',
-  // pre-validation against the reference price (doc §3.3): the same price stays refused
+  // pre-validation against the reference price (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/exchange-endpoint): the same price stays refused
   priceBand: 'definitive-final',
-  // venue: transient, un-filled (doc §8.12)
+  // venue: transient, un-filled (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/error-responses)
   postUpgrade: 'definitive-retryable',
   invalidAsset: 'definitive-final',
   tpslReduceOnly: 'definitive-final',
@@ -106,7 +106,7 @@ const KIND: { readonly [N in RefusalName]: RefusalKind } = {
   mustDeposit: 'definitive-final',
   vaultNotRegistered: 'definitive-final',
   unableToRecover: 'definitive-final',
-  // a resent payload is refused as duplicate when the first copy landed (doc §8.5)
+  // a resent payload is refused as duplicate when the first copy landed (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/nonces-and-api-wallets)
   duplicateNonce: 'ambiguous',
   nonceTooLow: 'definitive-retryable',
   nonceTooHigh: 'definitive-retryable',
@@ -151,7 +151,7 @@ export interface ClassifiedRefusal {
   readonly kind: RefusalKind;
 }
 
-// venue: per-order and per-cancel errors end in " asset=<asset id>" (doc §3.3)
+// venue: per-order and per-cancel errors end in " asset=<asset id>" (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/exchange-endpoint)
 const ASSET_SUFFIX = / asset=(\d+)$/;
 
 /** Classifies a refusal text by bare-prefix match, whatever ` asset=<id>` suffix it carries. */

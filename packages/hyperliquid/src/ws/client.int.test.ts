@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { systemClock } from '@hyperflow/core';
 import { type FakeWsServer, startFakeWsServer } from '@hyperflow/testkit';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WebSocket } from 'ws';
@@ -10,7 +11,6 @@ import {
   type WsClientOptions,
 } from './client.js';
 import { WsError } from './errors.js';
-import { systemClock } from './runtime.js';
 import { SlidingWindowCounter } from './sliding-window.js';
 import { channelsFor } from './subscription.js';
 

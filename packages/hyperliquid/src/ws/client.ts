@@ -1,5 +1,14 @@
 import { EventEmitter } from 'node:events';
 import { jsonBoundsProblem } from '@hyperflow/contracts';
+import {
+  type Clock,
+  type Logger,
+  silentLogger,
+  systemClock,
+  systemTimers,
+  type TimerHandle,
+  type Timers,
+} from '@hyperflow/core';
 import WebSocket from 'ws';
 import { type BackoffOptions, backoffDelayMs } from './backoff.js';
 import {
@@ -11,17 +20,7 @@ import {
   WS_FRAME_LIMITS,
 } from './envelope.js';
 import { CapExceededError, WsError } from './errors.js';
-import {
-  type Clock,
-  type Logger,
-  type Random,
-  silentLogger,
-  systemClock,
-  systemTimers,
-  type TimerHandle,
-  type Timers,
-  withFields,
-} from './runtime.js';
+import { type Random, withFields } from './runtime.js';
 import type { SlidingWindowCounter } from './sliding-window.js';
 import {
   channelsFor,
@@ -165,7 +164,7 @@ interface PendingPost {
 
 type State = 'idle' | 'connecting' | 'open' | 'waiting' | 'closed';
 
-// venue: error-channel texts that answer a subscribe/unsubscribe (§1.3); the cap ones carry no echo.
+// venue: error-channel texts that answer a subscribe/unsubscribe (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/websocket); the cap ones carry no echo.
 const SUBSCRIPTION_ERROR =
   /^(Already subscribed|Already unsubscribed|Invalid subscription|Error parsing JSON|Cannot subscribe|Cannot track)/;
 const POST_ERROR = /too many pending post requests id=(\d+)/;

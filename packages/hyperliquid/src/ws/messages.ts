@@ -1,5 +1,5 @@
 /**
- * Zod schemas of the venue's WebSocket frames and requests (doc section 1), and the wire shapes
+ * Zod schemas of the venue's WebSocket frames and requests (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/websocket), and the wire shapes
  * they share with `/info` (trades, books, fills, candles, orders). Objects strip unknown keys, so
  * fields the venue adds later pass; a missing or mistyped required field fails.
  */
@@ -58,7 +58,7 @@ export type WsBbo = z.infer<typeof WsBbo>;
 
 /**
  * One candle. venue: the docs type o/c/h/l/v as numbers, both SDKs and `/info` send strings
- * (doc 1.4 / section 11): accept both.
+ * (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/websocket/subscriptions, where the shape is unconfirmed): accept both.
  */
 export const WsCandle = z.object({
   /** open time, ms */
@@ -168,7 +168,7 @@ export const WireOrder = z.object({
 });
 export type WireOrder = z.infer<typeof WireOrder>;
 
-/** venue: order status strings of doc 2.6 plus [NK]'s additions; the wire keeps any string. */
+/** venue: order status strings of the venue docs (https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/info-endpoint) plus the @nktkas/hyperliquid SDK's additions; the wire keeps any string. */
 export const KNOWN_ORDER_STATUSES = [
   'open',
   'filled',
@@ -272,7 +272,7 @@ export const WsUserFundings = z.object({
 });
 export type WsUserFundings = z.infer<typeof WsUserFundings>;
 
-/** The `/exchange` response body, also the payload of a WS action post response (doc 3.3). */
+/** The `/exchange` response body, also the payload of a WS action post response (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/exchange-endpoint). */
 export const ExchangeResponse = z.union([
   z.object({
     status: z.literal('ok'),
@@ -382,7 +382,7 @@ export function subscriptionChannel(sub: Subscription): DataChannel {
     case 'userEvents':
       return 'user';
     case 'activeAssetCtx':
-      // venue: spot coins are "@N" or "PURR/USDC" (doc 0)
+      // venue: spot coins are "@N" or "PURR/USDC" (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api)
       return sub.coin.startsWith('@') || sub.coin.includes('/') ? 'activeSpotAssetCtx' : 'activeAssetCtx';
     case 'trades':
     case 'l2Book':
@@ -402,7 +402,7 @@ export function subscriptionChannel(sub: Subscription): DataChannel {
 
 /**
  * Whether a server echo acknowledges `request`. venue: the echo is normalized and may add defaults
- * (`nSigFigs: null`, `aggregateByTime: false`), so match request ⊆ echo, not equality (doc 1.2).
+ * (`nSigFigs: null`, `aggregateByTime: false`), so match request ⊆ echo, not equality (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/websocket/subscriptions).
  * Addresses compare case-insensitively; a request key set to undefined is ignored.
  */
 export function isSubscriptionEcho(request: Readonly<Record<string, unknown>>, echo: unknown): boolean {
@@ -489,5 +489,5 @@ export const WS_CHANNELS: readonly WsChannel[] = [
   'subscriptionResponse',
 ];
 
-/** venue: the non-JSON text frame the server may send right after connecting (doc 1.1) */
+/** venue: the non-JSON text frame the server may send right after connecting (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/websocket) */
 export const GREETING_TEXT = 'Websocket connection established.';

@@ -531,7 +531,7 @@ const KNOWN_CHANNELS: ReadonlySet<string> = new Set(WS_CHANNELS);
 
 /**
  * Classifies one text frame and maps its data to contract events. venue: the server may first send
- * the non-JSON text `Websocket connection established.` (doc 1.1). Throws WireError on any other
+ * the non-JSON text `Websocket connection established.` (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/websocket). Throws WireError on any other
  * non-JSON or malformed frame, UnknownChannelError on a channel this package does not handle.
  */
 export function parseFrame(text: string, ctx: FrameContext): ParsedFrame {

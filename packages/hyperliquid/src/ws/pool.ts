@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { type Clock, systemClock, systemTimers, type TimerHandle } from '@hyperflow/core';
 import {
   type GapInfo,
   type ResubscribedInfo,
@@ -11,7 +12,6 @@ import {
   type WsPostResponse,
 } from './client.js';
 import { CapExceededError, WsError } from './errors.js';
-import { type Clock, systemClock, systemTimers, type TimerHandle } from './runtime.js';
 import { SlidingWindowCounter } from './sliding-window.js';
 import {
   normalizeSubscription,
@@ -21,7 +21,7 @@ import {
   UNROUTABLE_BY_USER,
 } from './subscription.js';
 
-/** The venue's per-IP WebSocket caps (API reference §7.1). */
+/** The venue's per-IP WebSocket caps (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/rate-limits-and-user-limits). */
 export interface VenueWsCaps {
   /** simultaneous connections */
   connections: number;

@@ -1,4 +1,4 @@
-import type { Clock } from './runtime.js';
+import type { Clock } from '@hyperflow/core';
 
 /**
  * Counts events in a sliding window (default 60 s). Used for the venue's per-minute WS caps

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 
 export interface AccountFollowOptions {
   readonly url: string;
-  /** master or sub-account (never the agent: doc 8.14) */
+  /** master or sub-account (never the agent; venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/info-endpoint) */
   readonly account: string;
   readonly net: Net;
   readonly subjects: Subjects;

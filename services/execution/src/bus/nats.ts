@@ -19,7 +19,7 @@ import {
   streams,
   subjects,
 } from '@hyperflow/contracts';
-import { LeasedNonceManager } from '@hyperflow/hyperliquid';
+import { LeasedNonceManager } from '@hyperflow/ledger';
 import { NonceManager } from '@hyperflow/signing';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import { JetStreamApiCodes, JetStreamApiError, jetstreamManager } from '@nats-io/jetstream';

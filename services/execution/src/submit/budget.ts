@@ -1,14 +1,15 @@
 // The venue budgets this process spends before it sends: its share of the per-IP REST weight, the
 // IP's window shared with every process on the same egress IP (leased in chunks from the NATS KV
 // rate ledger, so the hot path pays no round trip), and the account's address budget.
+
+import { systemTimers } from '@hyperflow/core';
 import {
   addressActionBudget,
   type InfoBudget,
   ipWeightBudget,
   type RateBudget,
-  systemTimers,
-  withSharedIpBudget,
 } from '@hyperflow/hyperliquid';
+import { withSharedIpBudget } from '@hyperflow/ledger';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 

@@ -1,9 +1,10 @@
 import type { BookEvent, CandleEvent, FeedDriftChanged, MidsEvent } from '@hyperflow/contracts';
+import { ManualTime } from '@hyperflow/testkit';
 import { describe, expect, it } from 'vitest';
 import type { Channel } from '../config/config.js';
 import { planSubscriptions } from '../config/plan.js';
 import { silentLogger } from '../ports.js';
-import { FakeRest, ManualTime } from '../test-support/fakes.js';
+import { FakeRest } from '../test-support/fakes.js';
 import { type AuditCheck, type AuditOutcome, Auditor, auditTargets } from './auditor.js';
 
 const plan = (channels: Channel[], coins = ['BTC']) =>

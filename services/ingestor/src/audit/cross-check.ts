@@ -1,18 +1,18 @@
 // The WS/REST cross-check's comparisons: what the ingestor streamed against the venue's own REST
 // snapshot of the same thing. Pure: decimals compared exactly as scaled integers, never as floats.
 import type { BboEvent, BookEvent, BookLevel, CandleEvent, MidsEvent } from '@hyperflow/contracts';
-import { parseDecimal } from '@hyperflow/hyperliquid';
 
 /**
  * True when `a` and `b` (positive decimal strings) differ by more than `toleranceBps` basis points
  * of `b`: |a − b| · 10 000 > tolerance · b, in integers.
  */
 export function beyondTolerance(a: string, b: string, toleranceBps: number): boolean {
-  const x = parseDecimal(a);
-  const y = parseDecimal(b);
-  const scale = Math.max(x.scale, y.scale);
-  const ax = x.coef * 10n ** BigInt(scale - x.scale);
-  const by = y.coef * 10n ** BigInt(scale - y.scale);
+  // the contract's PositiveDecimal: digits, an optional point and digits
+  const [ai = '0', af = ''] = a.split('.');
+  const [bi = '0', bf = ''] = b.split('.');
+  const scale = Math.max(af.length, bf.length);
+  const ax = BigInt(ai + af.padEnd(scale, '0'));
+  const by = BigInt(bi + bf.padEnd(scale, '0'));
   const diff = ax > by ? ax - by : by - ax;
   return diff * 10_000n > BigInt(toleranceBps) * by;
 }

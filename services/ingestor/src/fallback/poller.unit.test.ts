@@ -1,8 +1,9 @@
 import { MarketEvent, parse } from '@hyperflow/contracts';
+import { ManualTime } from '@hyperflow/testkit';
 import { describe, expect, it } from 'vitest';
 import { planSubscriptions } from '../config/plan.js';
 import { silentLogger } from '../ports.js';
-import { FakeRest, frames, ManualTime, settle } from '../test-support/fakes.js';
+import { FakeRest, frames, settle } from '../test-support/fakes.js';
 import { FallbackPoller, pollOnce, pollRequests } from './poller.js';
 
 const plan = planSubscriptions({

@@ -1,8 +1,9 @@
 import { ContractError, DeadLetter, HealthEvent, parse, subjects } from '@hyperflow/contracts';
+import { ManualTime } from '@hyperflow/testkit';
 import { describe, expect, it } from 'vitest';
 import { planSubscriptions } from '../config/plan.js';
 import { silentLogger } from '../ports.js';
-import { FakeFeed, FakeRest, frames, ManualTime, RecordingSink, settle } from '../test-support/fakes.js';
+import { FakeFeed, FakeRest, frames, RecordingSink, settle } from '../test-support/fakes.js';
 import { type Fallback, Ingestor, noopMetrics } from './ingestor.js';
 
 const plan = planSubscriptions({

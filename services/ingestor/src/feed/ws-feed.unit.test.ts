@@ -1,10 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { subjects } from '@hyperflow/contracts';
 import { WsError, type WsPool } from '@hyperflow/hyperliquid';
+import { ManualTime } from '@hyperflow/testkit';
 import { describe, expect, it } from 'vitest';
 import { planSubscriptions } from '../config/plan.js';
 import { silentLogger } from '../ports.js';
-import { FakeFeed, ManualTime, RecordingSink, settle } from '../test-support/fakes.js';
+import { FakeFeed, RecordingSink, settle } from '../test-support/fakes.js';
 import { Ingestor } from './ingestor.js';
 import { attachFeed, badFrameReason } from './ws-feed.js';
 

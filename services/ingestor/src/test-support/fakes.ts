@@ -2,50 +2,6 @@ import { buildDeadLetter } from '@hyperflow/bus';
 import type { DeadLetter, HealthEvent, MarketEvent } from '@hyperflow/contracts';
 import type { RestSource } from '../backfill/rest.js';
 import type { EventSink, FeedSource } from '../feed/ingestor.js';
-import type { Clock, TimerHandle, Timers } from '../ports.js';
-
-/** A clock and timers the test moves by hand. */
-export class ManualTime implements Clock, Timers {
-  private nowMs: number;
-  private nextId = 1;
-  private readonly pending = new Map<number, { at: number; fn: () => void }>();
-
-  constructor(startMs = 1_700_000_000_000) {
-    this.nowMs = startMs;
-  }
-
-  now(): number {
-    return this.nowMs;
-  }
-
-  setTimeout(fn: () => void, ms: number): TimerHandle {
-    const id = this.nextId++;
-    this.pending.set(id, { at: this.nowMs + ms, fn });
-    return id;
-  }
-
-  clearTimeout(handle: TimerHandle): void {
-    this.pending.delete(handle as number);
-  }
-
-  /** Moves time forward, firing due timers in order. */
-  advance(ms: number): void {
-    const target = this.nowMs + ms;
-    for (;;) {
-      let next: [number, { at: number; fn: () => void }] | undefined;
-      for (const e of this.pending) if (e[1].at <= target && (!next || e[1].at < next[1].at)) next = e;
-      if (!next) break;
-      this.pending.delete(next[0]);
-      this.nowMs = next[1].at;
-      next[1].fn();
-    }
-    this.nowMs = target;
-  }
-
-  get timerCount(): number {
-    return this.pending.size;
-  }
-}
 
 /** Records everything the ingestor publishes; `failNext` makes the next market publish reject. */
 export class RecordingSink implements EventSink {

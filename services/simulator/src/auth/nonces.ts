@@ -1,4 +1,4 @@
-import { REFUSAL } from '@hyperflow/hyperliquid';
+import { REFUSAL } from '@hyperflow/hyperliquid/internal';
 
 const DAY_MS = 86_400_000;
 const KEPT = 100; // venue: the 100 highest nonces per signer

@@ -1,4 +1,4 @@
-import { REFUSAL, withAsset } from '@hyperflow/hyperliquid';
+import { REFUSAL, withAsset } from '@hyperflow/hyperliquid/internal';
 import {
   type ApproveAgent,
   canonicalAction,

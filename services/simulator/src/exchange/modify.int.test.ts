@@ -1,4 +1,4 @@
-import { classifyRefusal, type RefusalName } from '@hyperflow/hyperliquid';
+import { classifyRefusal, type RefusalName } from '@hyperflow/hyperliquid/internal';
 import { Wallet } from 'ethers';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type SimulatorHandle, startSimulator } from '../simulator.js';

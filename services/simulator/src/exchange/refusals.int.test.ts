@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { classifyRefusal, REFUSAL, type RefusalName } from '@hyperflow/hyperliquid';
+import { classifyRefusal, REFUSAL, type RefusalName } from '@hyperflow/hyperliquid/internal';
 import { approveAgentAction, signUserSignedAction, withdraw3Action } from '@hyperflow/signing';
 import { Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { REFUSAL } from '@hyperflow/hyperliquid';
+import { REFUSAL } from '@hyperflow/hyperliquid/internal';
 import { keccak256, toUtf8Bytes } from 'ethers';
 import type { L1Action, UsdClassTransfer, UsdSend, Withdraw3 } from '../auth/actions.js';
 import { clearinghouseState } from '../info/info.js';

@@ -1,4 +1,4 @@
-import { REFUSAL } from '@hyperflow/hyperliquid';
+import { REFUSAL } from '@hyperflow/hyperliquid/internal';
 /** Subscription selector for the stall fault: a channel, optionally one coin or user. */
 export interface StallTarget {
   readonly channel: string;

@@ -1,4 +1,5 @@
-import { classifyRefusal, InfoClient, loadAssetRegistry } from '@hyperflow/hyperliquid';
+import { InfoClient, loadAssetRegistry } from '@hyperflow/hyperliquid';
+import { classifyRefusal } from '@hyperflow/hyperliquid/internal';
 import { Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimulatorHandle, startSimulator } from '../simulator.js';

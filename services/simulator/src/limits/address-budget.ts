@@ -1,4 +1,4 @@
-import { REFUSAL } from '@hyperflow/hyperliquid';
+import { REFUSAL } from '@hyperflow/hyperliquid/internal';
 import { formatDecimal, SCALE } from '../market/decimal.js';
 
 const OVER_BUDGET_INTERVAL_MS = 10_000; // venue: over budget, 1 request per 10 s

@@ -1,4 +1,4 @@
-import { minValueSpotText, REFUSAL } from '@hyperflow/hyperliquid';
+import { minValueSpotText, REFUSAL } from '@hyperflow/hyperliquid/internal';
 import { decimalsOf, mul, parseDecimal, SCALE, sigFigsOf } from './decimal.js';
 import type { MarketSpec } from './universe.js';
 

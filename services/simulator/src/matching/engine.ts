@@ -1,4 +1,4 @@
-import { postOnlyText, REFUSAL, withAsset } from '@hyperflow/hyperliquid';
+import { postOnlyText, REFUSAL, withAsset } from '@hyperflow/hyperliquid/internal';
 import { CandleStore } from '../market/candles.js';
 import { abs, formatDecimal, minBig, mul, parseDecimal, SCALE } from '../market/decimal.js';
 import { mix32, pseudoHash } from '../market/prng.js';

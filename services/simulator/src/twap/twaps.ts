@@ -1,4 +1,4 @@
-import { REFUSAL } from '@hyperflow/hyperliquid';
+import { REFUSAL } from '@hyperflow/hyperliquid/internal';
 import { formatDecimal, minBig, mul, parseDecimal, SCALE } from '../market/decimal.js';
 import { checkSize, lotFor, tickFor } from '../market/rules.js';
 import type { Engine } from '../matching/engine.js';

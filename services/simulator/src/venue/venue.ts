@@ -1,4 +1,4 @@
-import { withAsset } from '@hyperflow/hyperliquid';
+import { withAsset } from '@hyperflow/hyperliquid/internal';
 import { ExchangeRequest } from '../auth/actions.js';
 import { NonceStore } from '../auth/nonces.js';
 import type { Clock } from '../clock.js';

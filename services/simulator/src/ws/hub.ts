@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { REFUSAL } from '@hyperflow/hyperliquid';
+import { REFUSAL } from '@hyperflow/hyperliquid/internal';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { assertNever } from '../errors.js';

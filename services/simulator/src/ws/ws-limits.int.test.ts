@@ -1,4 +1,4 @@
-import { classifyRefusal } from '@hyperflow/hyperliquid';
+import { classifyRefusal } from '@hyperflow/hyperliquid/internal';
 import { Wallet } from 'ethers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_UNIVERSE, withSyntheticPerps } from '../market/universe.js';

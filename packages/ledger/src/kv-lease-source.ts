@@ -1,10 +1,10 @@
-import { HyperliquidError } from '../errors.js';
-import { type Clock, systemClock } from '../ws/runtime.js';
-import type { BudgetLeaseSource } from './port.js';
+import { type Clock, systemClock } from '@hyperflow/core';
+import type { BudgetLeaseSource } from '@hyperflow/hyperliquid';
+import { LedgerError } from './errors.js';
 
 /**
  * The compare-and-set store the shared budget lives in. A NATS KV bucket (`@nats-io/kv` `KV`)
- * satisfies it as is; it is structural so this package does not depend on NATS.
+ * satisfies it as is; it is structural so the unit tests need no server.
  */
 export interface CasStore {
   get(key: string): Promise<{ value: Uint8Array; revision: number; operation?: string } | null>;
@@ -126,7 +126,7 @@ export class KvLeaseSource implements BudgetLeaseSource {
         lastError = err;
       }
     }
-    throw new HyperliquidError(`shared budget ${this.key}: no write after ${this.maxAttempts} attempts`, {
+    throw new LedgerError(`shared budget ${this.key}: no write after ${this.maxAttempts} attempts`, {
       cause: lastError,
     });
   }
@@ -142,7 +142,7 @@ export class KvLeaseSource implements BudgetLeaseSource {
         : [];
       return { blockedUntil: typeof parsed.blockedUntil === 'number' ? parsed.blockedUntil : 0, leases };
     } catch (err) {
-      throw new HyperliquidError(`shared budget ${this.key}: unreadable record`, { cause: err });
+      throw new LedgerError(`shared budget ${this.key}: unreadable record`, { cause: err });
     }
   }
 }

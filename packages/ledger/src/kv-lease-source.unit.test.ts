@@ -1,7 +1,7 @@
+import { LeasedBudget } from '@hyperflow/hyperliquid';
+import { FakeTime } from '@hyperflow/testkit';
 import { describe, expect, it } from 'vitest';
 import { type CasStore, KvLeaseSource } from './kv-lease-source.js';
-import { LeasedBudget } from './leased.js';
-import { FakeTime } from './test-support/fake-time.js';
 
 /** An in-memory compare-and-set store with NATS KV semantics; `beforeWrite` lets a test interleave. */
 class FakeKv implements CasStore {

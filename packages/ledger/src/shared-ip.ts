@@ -1,11 +1,10 @@
 import { buckets } from '@hyperflow/contracts';
+import { type Clock, type Logger, systemTimers } from '@hyperflow/core';
+import { LeasedBudget, type RateBudget } from '@hyperflow/hyperliquid';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { type Clock, type Logger, systemTimers } from '../ws/runtime.js';
 import { KvLeaseSource } from './kv-lease-source.js';
-import { LeasedBudget } from './leased.js';
-import type { RateBudget } from './port.js';
 
 /**
  * This process's share (`local`) AND the IP's shared window (`shared`). Weight is taken from the

@@ -1,10 +1,11 @@
 // One process of the multi-process ledger test: spends weight from the shared KV ledger as fast
 // as it is granted and prints the grant times (epoch ms) as JSON on stdout.
+
+import { LeasedBudget } from '@hyperflow/hyperliquid';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
 import { KvLeaseSource } from '../kv-lease-source.js';
-import { LeasedBudget } from '../leased.js';
 
 const [url, bucket, limit, windowMs, wants, runMs] = process.argv.slice(2);
 const nc = await connect({ servers: url as string });

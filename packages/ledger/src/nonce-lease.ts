@@ -1,5 +1,5 @@
-// One active nonce issuer per signer across processes (doc 6: two processes sharing a key race on
-// nonces). The issuer holds a KV lease (`nonce.<signer>` in the `hl_leases` bucket) and persists
+// One active nonce issuer per signer across processes: two processes sharing a key race on nonces
+// (venue docs: https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/nonces-and-api-wallets). The issuer holds a KV lease (`nonce.<signer>` in the `hl_leases` bucket) and persists
 // in its value the last nonce used and a ceiling it promises not to exceed before its next write.
 //
 // Why a ceiling and not only the last nonce: nonces drawn between two renewals are not persisted,
@@ -25,7 +25,7 @@
 
 import type { KvLease, LeaseBucket, LeaseLostReason, LeasePresenceOptions, Logger } from '@hyperflow/bus';
 import { NonceManager, toWireAddress } from '@hyperflow/signing';
-import { HyperliquidError } from '../errors.js';
+import { LedgerError } from './errors.js';
 
 /** The lease value of a nonce lease. */
 export interface NonceLeaseData {
@@ -35,7 +35,7 @@ export interface NonceLeaseData {
   readonly ceiling: number;
 }
 
-export class NonceLeaseError extends HyperliquidError {
+export class NonceLeaseError extends LedgerError {
   override name = 'NonceLeaseError';
 }
 

@@ -1,9 +1,10 @@
 import { type Result, runBench, type Suite, sized, timeUs } from '@hyperflow/bench';
+import { ipWeightBudget, LeasedBudget, type RateBudget } from '@hyperflow/hyperliquid';
 import { startNats } from '@hyperflow/testkit';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
-import { ipWeightBudget, KvLeaseSource, LeasedBudget, type RateBudget } from '../src/index.js';
+import { KvLeaseSource } from '../src/index.js';
 
 const N = sized(50_000, 5_000);
 /** never the bottleneck: this measures the cost of asking, not throttling */
